@@ -1,0 +1,3 @@
+from pmcheck.cli import main
+
+main()

@@ -1,0 +1,242 @@
+"""The command line: options in, one engine call, output and exit code out. No domain logic."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from pmcheck import __version__
+from pmcheck.errors import PmcheckError, UsageError
+from pmcheck.reporters import REPORTERS
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class DateType(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
+
+
+DATE = DateType()
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None or output == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write {output}: {error.strerror or error}") from None
+
+
+def _use_color() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="pmcheck")
+@click.option("--repo", metavar="DIR", help="Repository root (default: nearest folder with pmcheck.yaml).")
+@click.option("--config", metavar="FILE", help="Policy file to use instead of <root>/pmcheck.yaml.")
+@click.pass_context
+def cli(ctx: click.Context, repo: str | None, config: str | None) -> None:
+    """Policy-as-code checks and a reliability operating log for incident postmortems."""
+    ctx.ensure_object(dict)
+    ctx.obj["repo"] = repo
+    ctx.obj["config"] = config
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--as-of", type=DATE, help="Date the time-dependent rules use (default: today in the policy time zone).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(REPORTERS)),
+    help="Output format (default: text; github when GITHUB_ACTIONS=true).",
+)
+@click.option("--output", metavar="FILE", help="Write the report here instead of standard output.")
+@click.option("--report", "reports", multiple=True, metavar="FORMAT=FILE", help="Also write FORMAT to FILE (repeatable).")
+@click.option("--select", multiple=True, metavar="CODES", help="Only these codes or prefixes (e.g. PM1,PM205).")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Leave out these codes or prefixes.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info", "never"]),
+    default="error",
+    show_default=True,
+    help="Lowest severity that fails the run.",
+)
+@click.option("--changed-since", metavar="REF", help="Pull-request mode: check what changed since the merge base with REF.")
+@click.option("--statistics", is_flag=True, help="Print a count per rule code after the report.")
+@click.pass_context
+def check(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    as_of: dt.date | None,
+    fmt: str | None,
+    output: str | None,
+    reports: tuple[str, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str,
+    changed_since: str | None,
+    statistics: bool,
+) -> None:
+    """Check postmortem files (all of the repository when no PATHS are given)."""
+    from pmcheck.decide import Selection, parse_codes
+    from pmcheck.engine import CheckOptions, run_check
+    from pmcheck.reporters import get_reporter
+
+    try:
+        selection = Selection(parse_codes(select), parse_codes(ignore))
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    extra: list[tuple[str, str]] = []
+    for spec in reports:
+        name, sep, target = spec.partition("=")
+        if not sep or not target or name not in REPORTERS:
+            raise UsageError(f"--report {spec!r}: expected FORMAT=FILE with FORMAT one of {', '.join(sorted(REPORTERS))}")
+        extra.append((name, target))
+    if fmt is None:
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in REPORTERS else "text"
+    options = CheckOptions(
+        repo=ctx.obj["repo"],
+        config=ctx.obj["config"],
+        paths=paths,
+        as_of=as_of,
+        selection=selection,
+        fail_on=fail_on,
+        changed_since=changed_since,
+    )
+    result = run_check(options)
+    for name, target in extra:
+        _write(get_reporter(name)(result), target)
+    render = get_reporter(fmt)
+    text = render(result, color=_use_color() and output is None) if fmt == "text" else render(result)
+    _write(text, output)
+    if statistics:
+        counts = result.by_code()
+        from pmcheck.rules import REGISTRY
+
+        lines = [f"{counts[code]:6d}  {code} {REGISTRY[code].name}" for code in counts]
+        click.echo("\n".join(lines) or "no findings", err=output is None and fmt != "text")
+    ctx.exit(result.exit_code)
+
+
+@cli.command()
+@click.argument("directory", required=False, type=click.Path())
+@click.option("--check", "check_only", is_flag=True, help="Do not write; exit 1 (PM904) when the log is stale.")
+@click.option("--as-of", type=DATE, help="Date of the log (default: today; with --check, the date recorded in the log).")
+@click.option("--stdout", "to_stdout", is_flag=True, help="Print the log instead of writing it.")
+@click.pass_context
+def render(ctx: click.Context, directory: str | None, check_only: bool, as_of: dt.date | None, to_stdout: bool) -> None:
+    """Write the reliability operating log (RELIABILITY_LOG.md)."""
+    from pmcheck.render import render_command
+
+    ctx.exit(render_command(ctx.obj["repo"], ctx.obj["config"], directory, check_only, as_of, to_stdout))
+
+
+@cli.command()
+@click.option("--since", type=DATE, help="Only changes committed on or after this date.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def history(ctx: click.Context, since: dt.date | None, fmt: str) -> None:
+    """Every due-date and owner change in the git history of postmortem files."""
+    from pmcheck.history import history_command
+
+    ctx.exit(history_command(ctx.obj["repo"], ctx.obj["config"], since, fmt))
+
+
+@cli.command()
+@click.option("--severity", default=None, help="Severity of the new postmortem (default: the policy's second level, e.g. SEV-2).")
+@click.option("--title", default=None, help="One-line title.")
+@click.option("--as-of", type=DATE, help="Date used for the id's year and the template's dates (default: today).")
+@click.pass_context
+def new(ctx: click.Context, severity: str | None, title: str | None, as_of: dt.date | None) -> None:
+    """Create the next PM-YYYY-NNN.yaml from a template that passes the schema."""
+    from pmcheck.scaffold import new_command
+
+    ctx.exit(new_command(ctx.obj["repo"], ctx.obj["config"], severity, title, as_of))
+
+
+@cli.command()
+@click.argument("directory", required=False, default=".", type=click.Path())
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@click.pass_context
+def init(ctx: click.Context, directory: str, force: bool) -> None:
+    """Scaffold pmcheck.yaml, people.yaml, postmortems/, pre-commit and GitHub workflow files."""
+    from pmcheck.scaffold import init_command
+
+    ctx.exit(init_command(directory, force))
+
+
+@cli.command(name="rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+def rules_command(fmt: str) -> None:
+    """List every rule with its code, name, default severity and summary."""
+    from pmcheck.catalogue import render_catalogue
+
+    click.echo(render_catalogue(fmt), nl=False)
+
+
+@cli.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Print the documentation of one rule (by code or name)."""
+    from pmcheck.catalogue import explain_rule
+
+    click.echo(explain_rule(code), nl=False)
+
+
+@cli.command()
+@click.argument("name", required=False, default="postmortem", type=click.Choice(["postmortem", "people", "policy"]))
+def schema(name: str) -> None:
+    """Print a packaged JSON Schema (for editors and other tools)."""
+    from pmcheck.schema import schema_text
+
+    click.echo(schema_text(name), nl=False)
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """Entry point: turns expected errors into one line and exit 2, the unexpected into exit 3."""
+    try:
+        code = cli.main(args=list(argv) if argv is not None else None, prog_name="pmcheck", standalone_mode=False)
+    except PmcheckError as error:
+        click.echo(f"pmcheck: error: {error}", err=True)
+        sys.exit(error.exit_code)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(EXIT_USAGE)
+    except click.exceptions.Abort:
+        click.echo("pmcheck: aborted", err=True)
+        sys.exit(EXIT_USAGE)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(EXIT_FINDINGS)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as error:  # noqa: BLE001 - the error boundary
+        click.echo(
+            f"pmcheck: internal error: {type(error).__name__}: {error}\n"
+            f"This is a bug in pmcheck {__version__}; please report it to the pmcheck issue "
+            "tracker with the command you ran and the file that triggered it.",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)
+    # Without standalone mode, click returns the code given to ctx.exit().
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -1,0 +1,71 @@
+"""What rules are given: the policy, the roster, the as-of date, git facts, and the corpus."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pmcheck.loader import Loaded
+from pmcheck.model import Action, Postmortem
+from pmcheck.people import Roster
+from pmcheck.policy import Policy
+
+
+@dataclass(frozen=True)
+class GitFacts:
+    """What git knows about the change under check (pull-request or pre-commit mode).
+
+    ``touched_actions``/``touched_postmortems`` are the ids the change added or modified;
+    ``base_actions`` maps an action id to its raw data at the base revision, and
+    ``base_postmortems`` a postmortem id to its raw data there.
+    """
+
+    base: str
+    changed_paths: frozenset[str]
+    touched_postmortems: frozenset[str]
+    touched_actions: frozenset[str]
+    base_actions: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    base_postmortems: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    base_paths: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Context:
+    policy: Policy
+    roster: Roster | None
+    as_of: dt.date
+    git: GitFacts | None = None
+
+
+@dataclass
+class Document:
+    """One postmortem file as loaded: raw data, spans, and the model when it is schema-valid."""
+
+    path: str
+    loaded: Loaded
+    postmortem: Postmortem | None = None
+
+    @property
+    def data(self) -> Any:
+        return self.loaded.data
+
+
+@dataclass
+class Corpus:
+    """Every postmortem file of the repository (cross-file rules always see all of them)."""
+
+    documents: list[Document]
+    by_id: dict[str, Postmortem] = field(default_factory=dict)
+
+    @property
+    def postmortems(self) -> Iterator[Postmortem]:
+        for document in self.documents:
+            if document.postmortem is not None:
+                yield document.postmortem
+
+    def actions(self) -> Iterator[tuple[Postmortem, Action]]:
+        for pm in self.postmortems:
+            for action in pm.actions:
+                yield pm, action

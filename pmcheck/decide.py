@@ -1,0 +1,159 @@
+"""The one place that decides what is reported, and how severely.
+
+In order: the policy's ``rules:`` overrides (a severity, or ``off``), waivers (which suppress a
+rule on one action or postmortem, and are themselves judged: PM901 expired, PM902 too long or
+self-approved, PM903 unused), ``--select``/``--ignore``, the files the run reports on, and in
+pull-request mode the demotion of findings that only the passing of time produced outside the
+change (they become notices, which never fail a run).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from pmcheck.context import Context, Corpus
+from pmcheck.findings import DataPath, Finding, Severity
+from pmcheck.model import Action, Postmortem, Waiver
+from pmcheck.rules import REGISTRY
+
+# Findings that can appear on an unchanged file just because a day passed.
+TIME_DRIVEN = frozenset({"PM204", "PM205", "PM206", "PM401", "PM901"})
+WAIVER_CODES = frozenset({"PM901", "PM902", "PM903"})
+
+# Builds a located finding: (code, postmortem, data path, message, hint, action).
+Locate = Callable[[str, Postmortem, DataPath, str, str, "Action | None"], Finding]
+
+
+@dataclass(frozen=True)
+class Selection:
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    def wants(self, code: str) -> bool:
+        def hit(patterns: Sequence[str]) -> int:
+            # The longest matching prefix wins, as in flake8: `--select PM2 --ignore PM205`.
+            return max((len(p) for p in patterns if code.startswith(p)), default=-1)
+
+        selected = hit(self.select) if self.select else 0
+        return selected >= 0 and selected >= hit(self.ignore)
+
+
+def parse_codes(values: Iterable[str]) -> tuple[str, ...]:
+    """Codes or prefixes from repeated and comma-separated options, validated."""
+    out: list[str] = []
+    for value in values:
+        for part in value.split(","):
+            code = part.strip().upper()
+            if not code:
+                continue
+            if not code.startswith("PM") or not any(c.startswith(code) for c in REGISTRY):
+                raise ValueError(f"{part.strip()!r} is not a rule code or prefix (see `pmcheck rules`)")
+            out.append(code)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class _WaiverState:
+    waiver: Waiver
+    pm: Postmortem
+    action: Action | None
+    problem: str | None
+
+    @property
+    def effective(self) -> bool:
+        return self.problem is None
+
+
+def _judge(waiver: Waiver, pm: Postmortem, action: Action | None, ctx: Context) -> str | None:
+    """Why a waiver suppresses nothing: "expired", "too-long", "self-approved", or None."""
+    if waiver.expires < ctx.as_of:
+        return "expired"
+    if (waiver.expires - ctx.as_of).days > ctx.policy.waiver_max_days:
+        return "too-long"
+    owner = action.owner if action is not None else None
+    if owner is not None and waiver.approved_by == owner:
+        return "self-approved"
+    if action is None and waiver.approved_by == pm.owner:
+        return "self-approved"
+    return None
+
+
+def _waiver_findings(states: list[_WaiverState], used: set[int], ctx: Context) -> list[tuple[str, _WaiverState, str, str]]:
+    out: list[tuple[str, _WaiverState, str, str]] = []
+    for n, state in enumerate(states):
+        w = state.waiver
+        where = f"action {state.action.id}" if state.action else f"postmortem {state.pm.id}"
+        if state.problem == "expired":
+            out.append(("PM901", state, f"waiver of {w.rule} on {where} expired on {w.expires}", "renew it with a new approval or fix what it waived"))
+        elif state.problem == "too-long":
+            limit = ctx.as_of + dt.timedelta(days=ctx.policy.waiver_max_days)
+            out.append(("PM902", state, f"waiver of {w.rule} on {where} expires {w.expires}, after the {ctx.policy.waiver_max_days}-day limit ({limit})", f"set `expires:` on or before {limit}"))
+        elif state.problem == "self-approved":
+            out.append(("PM902", state, f"waiver of {w.rule} on {where} is approved by {w.approved_by}, who owns what it waives", "have someone other than the owner approve it"))
+        elif n not in used:
+            out.append(("PM903", state, f"waiver of {w.rule} on {where} suppresses nothing", "remove the waiver; nothing it waives is reported"))
+    return out
+
+
+def decide(
+    raw: list[Finding],
+    corpus: Corpus,
+    ctx: Context,
+    selection: Selection,
+    reported_paths: frozenset[str] | None,
+    locate: Locate,
+) -> list[Finding]:
+    """Apply overrides, waivers, selection, path filter and PR-mode demotion; sorted result."""
+    policy = ctx.policy
+    states: list[_WaiverState] = []
+    by_target: dict[tuple[str, str | None, str], list[int]] = {}
+    for pm in corpus.postmortems:
+        for waiver in pm.waivers:
+            by_target.setdefault((pm.id, None, waiver.rule), []).append(len(states))
+            states.append(_WaiverState(waiver, pm, None, _judge(waiver, pm, None, ctx)))
+        for action in pm.actions:
+            for waiver in action.waivers:
+                by_target.setdefault((pm.id, action.id, waiver.rule), []).append(len(states))
+                states.append(_WaiverState(waiver, pm, action, _judge(waiver, pm, action, ctx)))
+
+    used: set[int] = set()
+    kept: list[Finding] = []
+    for finding in raw:
+        if finding.code not in WAIVER_CODES and finding.postmortem is not None:
+            keys = [(finding.postmortem, finding.action, finding.code)]
+            if finding.action is not None:
+                keys.append((finding.postmortem, None, finding.code))
+            hits = [n for key in keys for n in by_target.get(key, ()) if states[n].effective]
+            if hits:
+                used.update(hits)
+                continue
+        kept.append(finding)
+
+    for code, state, message, hint in _waiver_findings(states, used, ctx):
+        kept.append(locate(code, state.pm, state.waiver.at, message, hint, state.action))
+
+    out: list[Finding] = []
+    git = ctx.git
+    for finding in kept:
+        override = policy.severity_override(finding.code)
+        if override == "off":
+            continue
+        if isinstance(override, Severity):
+            finding = replace(finding, severity=override)
+        if not selection.wants(finding.code):
+            continue
+        if reported_paths is not None and finding.path not in reported_paths:
+            continue
+        if git is not None and finding.code in TIME_DRIVEN:
+            touched = (
+                finding.action in git.touched_actions
+                if finding.action is not None
+                else finding.postmortem in git.touched_postmortems
+            )
+            if not touched:
+                finding = replace(finding, notice=True)
+        out.append(finding)
+    out.sort()
+    return out

@@ -1,0 +1,244 @@
+"""The check pipeline: discover, load, validate, model, run rules, decide.
+
+``run_check`` is the one function the command line calls for ``pmcheck check``. It never prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pmcheck.context import Context, Corpus, Document, GitFacts
+from pmcheck.decide import Selection, decide
+from pmcheck.errors import ConfigError
+from pmcheck.findings import DataPath, Finding, Severity, Violation, pointer
+from pmcheck.model import Action, Postmortem
+from pmcheck.policy import Policy, find_root, load_policy
+from pmcheck.repository import Repository, discover, load_repository, select
+from pmcheck.rules import REGISTRY, Rule
+
+FAIL_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO, "never": None}
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    repo: str | None = None
+    config: str | None = None
+    paths: tuple[str, ...] = ()
+    as_of: dt.date | None = None
+    selection: Selection = field(default_factory=Selection)
+    fail_on: str = "error"
+    changed_since: str | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything a reporter needs; reporters never filter it."""
+
+    root: Path
+    as_of: dt.date
+    findings: tuple[Finding, ...]
+    files: int
+    postmortems: int
+    actions: int
+    fail_on: str = "error"
+    notes: tuple[str, ...] = ()
+    changed_paths: frozenset[str] | None = None
+
+    def failing(self) -> list[Finding]:
+        """Findings at or above ``fail_on`` that are not notices."""
+        threshold = FAIL_LEVELS[self.fail_on]
+        if threshold is None:
+            return []
+        return [f for f in self.findings if not f.notice and f.severity >= threshold]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failing() else 0
+
+    def by_severity(self) -> dict[str, int]:
+        counts = Counter(f.severity.label for f in self.findings if not f.notice)
+        return {label: counts.get(label, 0) for label in ("error", "warning", "info")}
+
+    def by_code(self) -> dict[str, int]:
+        return dict(sorted(Counter(f.code for f in self.findings).items()))
+
+
+def load_context(repo: str | None, config: str | None, first_path: str | None) -> tuple[Path, Policy]:
+    root = find_root(repo, first_path)
+    policy = load_policy(root, config)
+    unknown = sorted(code for code in policy.rules if code not in REGISTRY)
+    if unknown:
+        raise ConfigError(f"{policy.source}: rules: unknown rule code {unknown[0]} (see `pmcheck rules`)")
+    return root, policy
+
+
+def as_of_date(policy: Policy, given: dt.date | None) -> dt.date:
+    return given if given is not None else policy.today()
+
+
+def _finding(
+    rule: Rule,
+    document: Document,
+    at: DataPath,
+    message: str,
+    hint: str,
+    postmortem: str | None,
+    action: str | None,
+    severity: Severity | None = None,
+) -> Finding:
+    line, column, end_line, end_column = document.loaded.spans.locate(at)
+    return Finding(
+        path=document.path,
+        line=line,
+        column=column,
+        code=rule.code,
+        end_line=end_line,
+        end_column=end_column,
+        name=rule.name,
+        severity=severity or rule.severity,
+        message=message,
+        hint=hint,
+        pointer=pointer(at),
+        postmortem=postmortem,
+        action=action,
+    )
+
+
+def run_rules(corpus: Corpus, ctx: Context, documents: Iterable[Document] | None = None) -> list[Finding]:
+    """Every rule's violations, located. ``documents`` limits the per-document rules."""
+    by_path = {d.path: d for d in corpus.documents}
+    targets = list(documents) if documents is not None else corpus.documents
+    findings: list[Finding] = []
+
+    def emit(rule: Rule, document: Document, v: Violation, default_pm: str | None) -> None:
+        doc = by_path.get(v.path, document) if v.path is not None else document
+        pm = v.postmortem or (doc.postmortem.id if doc.postmortem is not None else default_pm)
+        findings.append(_finding(rule, doc, v.at, v.message, v.hint, pm, v.action, v.severity))
+
+    rules = list(REGISTRY.values())
+    for document in targets:
+        raw_id = _raw_id(document)
+        for rule in rules:
+            if rule.check is None:
+                continue
+            if rule.scope == "raw":
+                for v in rule.check(document, ctx):
+                    emit(rule, document, v, raw_id)
+            elif rule.scope == "document" and document.postmortem is not None:
+                for v in rule.check(document.postmortem, ctx):
+                    emit(rule, document, v, document.postmortem.id)
+    for rule in rules:
+        if rule.scope == "corpus" and rule.check is not None:
+            for v in rule.check(corpus, ctx):
+                if v.path is None or v.path not in by_path:
+                    raise AssertionError(f"{rule.code}: corpus violations must name their file")
+                emit(rule, by_path[v.path], v, None)
+    return findings
+
+
+def collect_git_facts(root: Path, policy: Policy, options: CheckOptions, files: list[str]) -> GitFacts | None:
+    """Git facts for pull-request mode; None for a plain check."""
+    if options.changed_since is None:
+        return None
+    from pmcheck import gitfacts  # GitPython is imported by that module only
+
+    return gitfacts.changed_since(root, options.changed_since, files)
+
+
+def run_check(options: CheckOptions) -> Result:
+    """Run ``pmcheck check`` and return its result (raises PmcheckError for exit-2 problems)."""
+    root, policy = load_context(options.repo, options.config, options.paths[0] if options.paths else None)
+    as_of = as_of_date(policy, options.as_of)
+    all_files = discover(root, policy)
+    extra = [p for p in select(root, all_files, options.paths, policy) if p not in set(all_files)] if options.paths else []
+    files = sorted(set(all_files) | set(extra))
+    git = collect_git_facts(root, policy, options, files)
+    if git is not None:
+        reported = sorted(p for p in files if p in git.changed_paths)
+        if options.paths:
+            chosen = set(select(root, files, options.paths, policy))
+            reported = [p for p in reported if p in chosen]
+    elif options.paths:
+        reported = select(root, files, options.paths, policy)
+    else:
+        reported = list(all_files)
+    repository = load_repository(root, policy, files)
+    ctx = Context(policy, repository.roster, as_of, git)
+    return _result(repository, ctx, options, reported)
+
+
+def _result(repository: Repository, ctx: Context, options: CheckOptions, reported: list[str]) -> Result:
+    corpus = repository.corpus
+    reported_set = frozenset(reported)
+    targets = [d for d in corpus.documents if d.path in reported_set]
+    raw: list[Finding] = []
+    raw_ids = {d.path: _raw_id(d) for d in corpus.documents}
+    for issue in repository.issues:
+        rule = REGISTRY[issue.code]
+        raw.append(
+            Finding(
+                path=issue.path,
+                line=issue.line,
+                column=issue.column,
+                code=issue.code,
+                end_line=issue.end_line,
+                end_column=issue.end_column,
+                name=rule.name,
+                severity=rule.severity,
+                message=issue.message,
+                hint=issue.hint,
+                pointer=pointer(issue.at),
+                postmortem=raw_ids.get(issue.path),
+                action=None,
+            )
+        )
+    raw.extend(run_rules(corpus, ctx, targets))
+    by_path = {d.path: d for d in corpus.documents}
+
+    def locate(code: str, pm: Postmortem, at: DataPath, message: str, hint: str, action: Action | None) -> Finding:
+        return _finding(REGISTRY[code], by_path[pm.path], at, message, hint, pm.id, action.id if action else None)
+
+    notes: list[str] = []
+    if repository.roster is None:
+        notes.append(f"no {ctx.policy.people} found: owner roster rules (PM103, PM104, PM105 roles) were skipped")
+    findings = decide(raw, corpus, ctx, options.selection, reported_set, locate)
+    if not reported and not (ctx.git is not None):
+        rule = REGISTRY["PM905"]
+        where = ", ".join(options.paths) if options.paths else ", ".join(ctx.policy.postmortems)
+        nothing = Finding(
+            path=".",
+            line=1,
+            column=1,
+            code=rule.code,
+            end_line=1,
+            end_column=1,
+            name=rule.name,
+            severity=rule.severity,
+            message=f"no postmortem files found in {where}",
+            hint="check the paths given, or `postmortems:` in pmcheck.yaml",
+        )
+        findings = decide([nothing], Corpus([]), ctx, options.selection, None, locate)
+    elif ctx.git is not None and not reported:
+        notes.append("no postmortem changed since the base; nothing to check")
+    reported_pms = [d.postmortem for d in targets if d.postmortem is not None]
+    return Result(
+        root=repository.root,
+        as_of=ctx.as_of,
+        findings=tuple(findings),
+        files=len(reported),
+        postmortems=len(reported_pms),
+        actions=sum(len(pm.actions) for pm in reported_pms),
+        fail_on=options.fail_on,
+        notes=tuple(notes),
+        changed_paths=ctx.git.changed_paths if ctx.git is not None else None,
+    )
+
+
+def _raw_id(document: Document) -> str | None:
+    data = document.data
+    value = data.get("id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None

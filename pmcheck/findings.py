@@ -1,0 +1,95 @@
+"""Findings: the plain records every stage produces and every reporter consumes."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Union
+
+PathPart = Union[str, int]
+DataPath = tuple[PathPart, ...]
+
+
+class Severity(enum.IntEnum):
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (use error, warning or info)") from None
+
+
+def pointer(path: DataPath) -> str:
+    """JSON pointer (RFC 6901) of a data path: ("actions", 1, "owner") -> "/actions/1/owner"."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def dotted(path: DataPath) -> str:
+    """Human form of a data path: ("actions", 1, "owner") -> "actions[1].owner"."""
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "(document)"
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a rule reports: a fact about a place in a document, before it is located."""
+
+    code: str
+    at: DataPath
+    message: str
+    hint: str = ""
+    action: str | None = None
+    # Repo-relative file; None means the document the rule was given.
+    path: str | None = None
+    postmortem: str | None = None
+    # For rules whose default depends on the case (PM205: error for critical priorities).
+    severity: Severity | None = None
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """A located, decided finding. The field order is the sort order of every report."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    end_line: int
+    end_column: int
+    name: str
+    severity: Severity
+    message: str
+    hint: str = ""
+    pointer: str = ""
+    postmortem: str | None = None
+    action: str | None = None
+    # Pull-request mode demotes findings that only time produced outside the change to notices.
+    notice: bool = field(default=False)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity.label,
+            "message": self.message,
+            "hint": self.hint,
+            "pointer": self.pointer,
+            "postmortem": self.postmortem,
+            "action": self.action,
+            "notice": self.notice,
+        }

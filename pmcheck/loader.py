@@ -1,0 +1,391 @@
+"""The hardened YAML loader: plain data plus the line:column of every node.
+
+A postmortem repository takes files from many hands, so the loader treats every file as hostile.
+It never calls ``yaml.safe_load``: that composes alias graphs before anyone can look at them,
+recurses in C and in Python, and raises exceptions that are not ``YAMLError``. Instead:
+
+1. the file's size is checked before it is read, and its bytes must be UTF-8;
+2. flow nesting is measured on the text before any parser sees it (libyaml crashes the process
+   on very deep ``[[[[``);
+3. the libyaml *event* stream is consumed one event at a time and the document is built here,
+   iteratively, so anchors, aliases, merge keys, tags, a second document and excessive block
+   nesting are refused the moment they appear, before anything expands;
+4. plain scalars are resolved deliberately: timestamps and dates stay strings (the schema's
+   format checker validates them), integers and floats follow the YAML 1.2 core schema, and
+   YAML 1.1 booleans (``yes``/``no``/``on``/``off``) become booleans but are remembered so a
+   schema error on them can say why.
+
+Every problem becomes a PM001 or PM002 finding with a line and column; nothing raises.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
+
+from pmcheck.findings import DataPath
+
+try:
+    from yaml import CSafeLoader as _EventLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _EventLoader  # type: ignore[assignment]
+
+Span = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds a file must stay within before it is parsed at all."""
+
+    max_bytes: int = 1024 * 1024
+    max_depth: int = 64
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A load-time finding (PM001 or PM002) at a 1-based position."""
+
+    code: str
+    message: str
+    line: int
+    column: int
+    hint: str = ""
+
+
+@dataclass
+class Spans:
+    """Where each node of a document is, by data path.
+
+    A mapping member's span starts at its key (that is where an editor should put the cursor)
+    and ends where its value ends; a sequence item's span is the item itself.
+    """
+
+    spans: dict[DataPath, Span] = field(default_factory=dict)
+    # Plain scalars that YAML 1.1 turned into booleans, by data path, with their source text.
+    yaml11_bools: dict[DataPath, str] = field(default_factory=dict)
+
+    def locate(self, path: DataPath) -> Span:
+        """The span of ``path``, or of its nearest ancestor that exists."""
+        spans = self.spans
+        for n in range(len(path), -1, -1):
+            span = spans.get(path[:n])
+            if span is not None:
+                return span
+        return (1, 1, 1, 1)
+
+
+@dataclass
+class Loaded:
+    """One loaded file: its data (None when it could not be loaded), spans and problems."""
+
+    path: str
+    data: Any
+    spans: Spans
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return self.data is not None and not any(p.code == "PM001" for p in self.problems)
+
+
+class _Refused(Exception):
+    """Stops composing at the first construct the loader will not build."""
+
+    def __init__(self, message: str, mark: Any, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = mark.line + 1 if mark is not None else 1
+        self.column = mark.column + 1 if mark is not None else 1
+        self.hint = hint
+
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+_YAML11_TRUE = frozenset({"yes", "Yes", "YES", "on", "On", "ON"})
+_YAML11_FALSE = frozenset({"no", "No", "NO", "off", "Off", "OFF"})
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_SPECIAL_FLOATS = {
+    ".inf": float("inf"), ".Inf": float("inf"), ".INF": float("inf"),
+    "+.inf": float("inf"), "+.Inf": float("inf"), "+.INF": float("inf"),
+    "-.inf": float("-inf"), "-.Inf": float("-inf"), "-.INF": float("-inf"),
+    ".nan": float("nan"), ".NaN": float("nan"), ".NAN": float("nan"),
+}
+# Longer numerals stay text: int() refuses more than 4,300 digits and nothing here needs them.
+_MAX_NUMERAL = 100
+
+
+def _resolve_plain(text: str) -> tuple[Any, bool]:
+    """Value of a plain (unquoted) scalar, and whether it was a YAML-1.1-only boolean."""
+    if text in _NULLS:
+        return None, False
+    first = text[0]
+    if first in "tTfF":
+        if text in _TRUE:
+            return True, False
+        if text in _FALSE:
+            return False, False
+    if first in "yYnNoO":
+        if text in _YAML11_TRUE:
+            return True, True
+        if text in _YAML11_FALSE:
+            return False, True
+    if first in "0123456789+-." and len(text) <= _MAX_NUMERAL:
+        if _INT.match(text):
+            return int(text), False
+        if _FLOAT.match(text) and any(c.isdigit() for c in text):
+            return float(text), False
+        special = _SPECIAL_FLOATS.get(text)
+        if special is not None:
+            return special, False
+    return text, False
+
+
+def _flow_too_deep(text: str, limit: int) -> int | None:
+    """Offset where ``[``/``{`` nesting first exceeds ``limit``, or None.
+
+    Deliberately naive about quotes and comments: it only has to be an upper bound that is
+    cheap, because it runs before any parser is trusted with the text.
+    """
+    if text.count("[") + text.count("{") <= limit:
+        return None
+    depth = 0
+    for match in re.finditer(r"[\[\]{}]", text):
+        if match.group() in "[{":
+            depth += 1
+            if depth > limit:
+                return match.start()
+        elif depth:
+            depth -= 1
+    return None
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def load_text(text: str, path: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
+    """Load YAML text that is already known to be within the size limit."""
+    spans = Spans()
+    problems: list[Problem] = []
+    where = _flow_too_deep(text, limits.max_depth)
+    if where is not None:
+        line, column = _position(text, where)
+        problems.append(
+            Problem("PM001", f"nesting is deeper than {limits.max_depth} levels", line, column)
+        )
+        return Loaded(path, None, spans, problems)
+    try:
+        data = _compose(text, spans, problems, limits)
+    except _Refused as refused:
+        problems.append(Problem("PM001", refused.message, refused.line, refused.column, refused.hint))
+        return Loaded(path, None, spans, problems)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        what = error.problem or error.context or "invalid YAML"
+        if error.context and error.problem:
+            what = f"{error.problem} ({error.context})"
+        problems.append(Problem("PM001", f"invalid YAML: {what}", line, column))
+        return Loaded(path, None, spans, problems)
+    except (yaml.YAMLError, ValueError, RecursionError, MemoryError) as error:
+        problems.append(Problem("PM001", f"invalid YAML: {_short(str(error))}", 1, 1))
+        return Loaded(path, None, spans, problems)
+    return Loaded(path, data, spans, problems)
+
+
+def load_file(root: Path, rel: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
+    """Read and load ``root/rel``; a file that cannot be read safely is a PM001 finding."""
+    spans = Spans()
+
+    def refuse(message: str, line: int = 1, column: int = 1, hint: str = "") -> Loaded:
+        return Loaded(rel, None, spans, [Problem("PM001", message, line, column, hint)])
+
+    full = root / rel
+    try:
+        real = Path(os.path.realpath(full))
+        if not real.is_relative_to(Path(os.path.realpath(root))):
+            # Neither read nor echo: the target may be any file on the machine.
+            return refuse(
+                "file is a symbolic link that points outside the repository; it was not read",
+                hint="replace the link with the postmortem file itself",
+            )
+        size = real.stat().st_size
+        if size > limits.max_bytes:
+            return refuse(
+                f"file is {size:,} bytes, over the {limits.max_bytes:,}-byte limit",
+                hint="a postmortem is a few kilobytes; split attachments out of the YAML",
+            )
+        with open(real, "rb") as handle:
+            raw = handle.read(limits.max_bytes + 1)
+    except OSError as error:
+        return refuse(f"cannot read file: {error.strerror or error}")
+    if len(raw) > limits.max_bytes:
+        return refuse(f"file is over the {limits.max_bytes:,}-byte limit")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        return refuse(
+            f"file is not valid UTF-8 (byte 0x{raw[error.start]:02x})",
+            line,
+            column,
+            hint="save the file as UTF-8",
+        )
+    return load_text(text, rel, limits)
+
+
+def _short(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _Frame:
+    __slots__ = ("container", "path", "start", "key", "key_start", "first_keys")
+
+    def __init__(self, container: Any, path: DataPath, start: tuple[int, int]) -> None:
+        self.container = container
+        self.path = path
+        self.start = start
+        self.key: str | None = None
+        self.key_start: tuple[int, int] = start
+        self.first_keys: dict[str, int] | None = {} if isinstance(container, dict) else None
+
+
+def _compose(text: str, spans: Spans, problems: list[Problem], limits: Limits) -> Any:
+    """Build the document from parser events, refusing unsafe constructs as they appear."""
+    loader = _EventLoader(text)
+    table = spans.spans
+    stack: list[_Frame] = []
+    root: Any = None
+    documents = 0
+    try:
+        while True:
+            event = loader.get_event()
+            kind = type(event)
+            if kind is ScalarEvent or kind is MappingStartEvent or kind is SequenceStartEvent:
+                if event.anchor is not None:
+                    raise _Refused(
+                        f"anchors and aliases are not allowed (&{_short(event.anchor, 40)})",
+                        event.start_mark,
+                        "write the value out in full; each postmortem stands on its own",
+                    )
+                if event.tag is not None and not (kind is ScalarEvent and event.tag == "!"):
+                    raise _Refused(
+                        f"YAML tags are not allowed ({_short(event.tag, 60)})",
+                        event.start_mark,
+                        "remove the tag; values are plain text, numbers, lists and mappings",
+                    )
+                start = (event.start_mark.line + 1, event.start_mark.column + 1)
+                parent = stack[-1] if stack else None
+                if parent is not None and parent.first_keys is not None and parent.key is None:
+                    # This node is a mapping key.
+                    if kind is not ScalarEvent:
+                        raise _Refused("mapping keys must be plain text", event.start_mark)
+                    key = event.value
+                    if key == "<<" and event.implicit[0]:
+                        raise _Refused(
+                            "merge keys (<<) are not allowed",
+                            event.start_mark,
+                            "write the merged keys out in full",
+                        )
+                    first = parent.first_keys.get(key)
+                    if first is not None:
+                        problems.append(
+                            Problem(
+                                "PM002",
+                                f"duplicate key '{_short(key, 60)}' (first defined on line {first})",
+                                start[0],
+                                start[1],
+                                "remove one of the two; YAML keeps only the last",
+                            )
+                        )
+                    else:
+                        parent.first_keys[key] = start[0]
+                    parent.key = key
+                    parent.key_start = start
+                    continue
+                if parent is None:
+                    path: DataPath = ()
+                    node_start = start
+                elif parent.first_keys is not None:
+                    path = parent.path + (parent.key,)  # type: ignore[operator]
+                    node_start = parent.key_start
+                else:
+                    path = parent.path + (len(parent.container),)
+                    node_start = start
+                if kind is ScalarEvent:
+                    if event.implicit[0]:
+                        value, yaml11 = _resolve_plain(event.value)
+                        if yaml11:
+                            spans.yaml11_bools[path] = event.value
+                    else:
+                        value = event.value
+                    end = event.end_mark
+                    table[path] = (node_start[0], node_start[1], end.line + 1, end.column + 1)
+                    frame = None
+                else:
+                    if len(stack) >= limits.max_depth:
+                        raise _Refused(
+                            f"nesting is deeper than {limits.max_depth} levels", event.start_mark
+                        )
+                    value = {} if kind is MappingStartEvent else []
+                    frame = _Frame(value, path, node_start)
+                if parent is None:
+                    root = value
+                elif parent.first_keys is not None:
+                    parent.container[parent.key] = value
+                    parent.key = None
+                else:
+                    parent.container.append(value)
+                if frame is not None:
+                    stack.append(frame)
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                frame = stack.pop()
+                end = event.end_mark
+                table[frame.path] = (frame.start[0], frame.start[1], end.line + 1, end.column + 1)
+            elif kind is AliasEvent:
+                raise _Refused(
+                    f"anchors and aliases are not allowed (*{_short(event.anchor, 40)})",
+                    event.start_mark,
+                    "write the value out in full; each postmortem stands on its own",
+                )
+            elif kind is DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise _Refused(
+                        "a postmortem file holds one YAML document; found a second one",
+                        event.start_mark,
+                        "remove the '---' separator and the extra document",
+                    )
+            elif kind is StreamEndEvent:
+                return root
+            elif kind is DocumentEndEvent or kind is StreamStartEvent:
+                continue
+    finally:
+        loader.dispose()

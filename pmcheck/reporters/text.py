@@ -1,0 +1,50 @@
+"""Text output: one finding per line, then a one-line summary.
+
+``path:line:column: CODE name: message`` sorted by path, line, column and code, exactly as
+compilers and editors print diagnostics, so terminals and editors make them clickable. Hints
+follow on an indented line. Notices (pull-request mode) are marked ``[notice]``. Colour only
+when asked for (the command line asks on a terminal without ``NO_COLOR``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pmcheck.findings import Severity
+
+if TYPE_CHECKING:
+    from pmcheck.engine import Result
+
+_COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def summary_line(result: Result) -> str:
+    counts = result.by_severity()
+    notices = sum(1 for f in result.findings if f.notice)
+    parts = [_plural(counts["error"], "error"), _plural(counts["warning"], "warning"), f"{counts['info']} info"]
+    if notices:
+        parts.append(_plural(notices, "notice"))
+    checked = f"{_plural(result.files, 'file')} ({_plural(result.postmortems, 'valid postmortem')}, {_plural(result.actions, 'action')})"
+    return f"{', '.join(parts)} in {checked} (as of {result.as_of.isoformat()})"
+
+
+def render(result: Result, color: bool = False) -> str:
+    lines: list[str] = []
+    for f in result.findings:
+        code = f"{f.code} {f.name}"
+        if color:
+            code = f"{_COLORS[f.severity]}{_BOLD}{f.code}{_RESET}{_COLORS[f.severity]} {f.name}{_RESET}"
+        tag = "[notice] " if f.notice else ""
+        lines.append(f"{f.path}:{f.line}:{f.column}: {tag}{code}: {f.message}")
+        if f.hint:
+            hint = f"  hint: {f.hint}"
+            lines.append(f"{_DIM}{hint}{_RESET}" if color else hint)
+    for note in result.notes:
+        lines.append(f"note: {note}")
+    lines.append(summary_line(result))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,132 @@
+"""Discover, load, validate and model every postmortem of a repository, once.
+
+Both ``check`` and ``render`` start here, so a repository is parsed once per run and the schema
+validator is compiled once per run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from pmcheck.context import Corpus, Document
+from pmcheck.errors import UsageError
+from pmcheck.findings import DataPath
+from pmcheck.loader import DEFAULT_LIMITS, Limits, load_file
+from pmcheck.model import build_postmortem, zone
+from pmcheck.people import Roster, load_roster
+from pmcheck.policy import Policy
+from pmcheck.schema import compile_validator, iter_schema_errors, postmortem_schema
+
+
+@dataclass(frozen=True)
+class LoadIssue:
+    """A PM001/PM002/PM003 finding from loading or validating a file, before deciding."""
+
+    path: str
+    code: str
+    message: str
+    hint: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    at: DataPath = ()
+
+
+@dataclass
+class Repository:
+    root: Path
+    policy: Policy
+    roster: Roster | None
+    corpus: Corpus
+    issues: list[LoadIssue] = field(default_factory=list)
+
+
+def discover(root: Path, policy: Policy) -> list[str]:
+    """Repo-relative paths of every postmortem file the policy's globs match, sorted."""
+    found: set[str] = set()
+    for pattern in policy.postmortems:
+        for path in root.glob(pattern):
+            if path.is_file() or path.is_symlink():
+                found.add(path.relative_to(root).as_posix())
+    return sorted(found)
+
+
+def relative(root: Path, given: str) -> str:
+    """``given`` (relative to the working directory) as a repo-relative posix path."""
+    absolute = Path(os.path.abspath(given))
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        raise UsageError(f"{given}: not inside the repository {root}") from None
+
+
+def select(root: Path, all_files: list[str], paths: Iterable[str], policy: Policy) -> list[str]:
+    """The files a run reports on: every postmortem under a folder PATH, each file PATH."""
+    selected: set[str] = set()
+    skip = {policy.people, policy.log, "pmcheck.yaml"}
+    for given in paths:
+        rel = relative(root, given)
+        full = root / rel
+        if full.is_dir():
+            prefix = "" if rel == "." else rel.rstrip("/") + "/"
+            under = [p for p in all_files if p.startswith(prefix)]
+            if not under:
+                # A folder outside the policy's globs: every YAML file in it is a postmortem.
+                under = [
+                    p.relative_to(root).as_posix()
+                    for pattern in ("**/*.yaml", "**/*.yml")
+                    for p in full.glob(pattern)
+                    if p.is_file() and p.relative_to(root).as_posix() not in skip
+                ]
+            selected.update(under)
+        elif full.is_file() or full.is_symlink():
+            if rel not in skip:
+                selected.add(rel)
+        else:
+            raise UsageError(f"{given}: no such file or directory")
+    return sorted(selected)
+
+
+def load_repository(
+    root: Path,
+    policy: Policy,
+    files: Iterable[str],
+    limits: Limits = DEFAULT_LIMITS,
+) -> Repository:
+    """Load, validate and model ``files`` (repo-relative)."""
+    roster = load_roster(root, policy.people)
+    validator = compile_validator(
+        postmortem_schema(list(policy.severities), list(policy.priorities), policy.failure_modes)
+    )
+    tz = zone(policy.timezone)
+    documents: list[Document] = []
+    issues: list[LoadIssue] = []
+    for rel in files:
+        loaded = load_file(root, rel, limits)
+        document = Document(rel, loaded)
+        documents.append(document)
+        for problem in loaded.problems:
+            issues.append(
+                LoadIssue(rel, problem.code, problem.message, problem.hint, problem.line, problem.column, problem.line, problem.column)
+            )
+        if not loaded.ok:
+            continue
+        valid = True
+        for error in iter_schema_errors(validator, loaded.data, loaded.spans.yaml11_bools):
+            valid = False
+            line, column, end_line, end_column = loaded.spans.locate(error.at)
+            issues.append(LoadIssue(rel, "PM003", error.message, error.hint, line, column, end_line, end_column, error.at))
+        if valid:
+            document.postmortem = build_postmortem(rel, loaded.data, tz)
+    corpus = Corpus(documents)
+    for pm in corpus.postmortems:
+        corpus.by_id.setdefault(pm.id, pm)
+    return Repository(root, policy, roster, corpus, issues)
+
+
+def stem(path: str) -> str:
+    return PurePosixPath(path).stem

@@ -1,0 +1,110 @@
+"""The rule catalogue: an explicit registry of every rule module.
+
+A rule module's docstring is its user documentation; its constants say what it is:
+``CODE``, ``NAME`` (kebab-case, naming the bad pattern), ``SEVERITY`` (the default; the engine
+stamps the effective one), ``SCOPE`` and, unless the engine itself produces the finding, a
+``check`` function yielding ``Violation``s:
+
+- ``"document"``: ``check(pm: Postmortem, ctx: Context)`` for each schema-valid postmortem;
+- ``"raw"``: ``check(doc: Document, ctx: Context)`` for each loaded file, valid or not;
+- ``"corpus"``: ``check(corpus: Corpus, ctx: Context)`` once, over the whole repository;
+- ``"engine"``: produced by the loader, the schema stage, the decision step or a command.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from pmcheck.findings import Severity, Violation
+from pmcheck.rules import (
+    # Files, schema and identity (PM0xx)
+    yaml_syntax_error,
+    duplicate_key,
+    schema_violation,
+    id_filename_mismatch,
+    duplicate_id,
+    action_id_prefix,
+    # -- more PM0xx rules register here --
+    # Ownership (PM1xx)
+    # -- PM1xx rules register here --
+    # Deadlines and escalation (PM2xx)
+    # -- PM2xx rules register here --
+    # Evidence and closure (PM3xx)
+    # -- PM3xx rules register here --
+    # Review cadence and approval (PM4xx)
+    # -- PM4xx rules register here --
+    # Repeat failures (PM5xx)
+    # -- PM5xx rules register here --
+    # Waivers and the run itself (PM9xx)
+    no_postmortems_found,
+    # -- PM9xx rules register here --
+)
+
+SCOPES = ("document", "raw", "corpus", "engine")
+SECTION_TITLES = ("What it does", "Why it matters", "Example", "Use instead", "Options")
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    scope: str
+    doc: str
+    check: Callable[..., Iterator[Violation]] | None
+
+    @property
+    def summary(self) -> str:
+        """The first line of the documentation."""
+        return self.doc.strip().splitlines()[0].strip()
+
+    def sections(self) -> dict[str, str]:
+        """The documentation split at its ``## `` headings (title -> body)."""
+        out: dict[str, str] = {}
+        for match in re.finditer(r"^## (.+)\n(.*?)(?=^## |\Z)", self.doc, re.M | re.S):
+            out[match[1].strip()] = match[2].strip()
+        return out
+
+    def examples(self) -> tuple[str | None, str | None]:
+        """The YAML of the bad example and of the good one."""
+
+        def block(text: str | None) -> str | None:
+            if not text:
+                return None
+            match = re.search(r"```yaml\n(.*?)```", text, re.S)
+            return match[1] if match else None
+
+        sections = self.sections()
+        return block(sections.get("Example")), block(sections.get("Use instead"))
+
+
+def _rule(module: ModuleType) -> Rule:
+    doc = module.__doc__ or ""
+    check: Any = getattr(module, "check", None)
+    return Rule(
+        code=module.CODE,
+        name=module.NAME,
+        severity=module.SEVERITY,
+        scope=module.SCOPE,
+        doc=doc,
+        check=check,
+    )
+
+
+_MODULES = [
+    module
+    for module in globals().copy().values()
+    if isinstance(module, ModuleType) and module.__name__.startswith("pmcheck.rules.")
+]
+
+REGISTRY: dict[str, Rule] = {rule.code: rule for rule in sorted(map(_rule, _MODULES), key=lambda r: r.code)}
+BY_NAME: dict[str, Rule] = {rule.name: rule for rule in REGISTRY.values()}
+
+
+def get_rule(code_or_name: str) -> Rule | None:
+    key = code_or_name.strip()
+    return REGISTRY.get(key.upper()) or BY_NAME.get(key.lower())

@@ -1,0 +1,98 @@
+"""Two postmortems, or two actions, share an id.
+
+## What it does
+Reports every place an id is used more than once across the repository: postmortem ids and
+action ids (which must be unique in the whole repository, not just in their file). Each place is
+reported, naming the other.
+
+## Why it matters
+An action id is how a deadline change, an escalation or a closure is traced over time. Reusing
+one merges two histories into one, and the operating log counts one action twice or not at all.
+
+## Example
+```yaml
+actions:
+  - id: PM-2026-001-A1
+    title: Add a canary stage to the prompt rollout pipeline
+    type: prevent
+    priority: P2
+    owner: alice.ng
+    due: 2026-06-30
+    status: open
+  - id: PM-2026-001-A1
+    title: Alert on refund-policy eval regressions
+    type: detect
+    priority: P2
+    owner: bo.chen
+    due: 2026-06-30
+    status: open
+```
+
+## Use instead
+```yaml
+actions:
+  - id: PM-2026-001-A1
+    title: Add a canary stage to the prompt rollout pipeline
+    type: prevent
+    priority: P2
+    owner: alice.ng
+    due: 2026-06-30
+    status: open
+  - id: PM-2026-001-A2
+    title: Alert on refund-policy eval regressions
+    type: detect
+    priority: P2
+    owner: bo.chen
+    due: 2026-06-30
+    status: open
+```
+
+## Options
+None. Ids are never reused, even after an action is closed or deleted.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from pmcheck.context import Context, Corpus
+from pmcheck.findings import DataPath, Severity, Violation
+
+CODE = "PM005"
+NAME = "duplicate-id"
+SEVERITY = Severity.ERROR
+SCOPE = "corpus"
+
+
+def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:
+    # One pass to index every id, one pass over the groups: linear in the corpus.
+    places: dict[tuple[str, str], list[tuple[str, DataPath, str | None]]] = defaultdict(list)
+    for doc in corpus.documents:
+        data = doc.data
+        if not isinstance(data, dict):
+            continue
+        pm_id = data.get("id")
+        if isinstance(pm_id, str):
+            places[("postmortem", pm_id)].append((doc.path, ("id",), pm_id))
+        actions = data.get("actions")
+        if isinstance(actions, list):
+            for index, action in enumerate(actions):
+                if isinstance(action, dict) and isinstance(action.get("id"), str):
+                    places[("action", action["id"])].append(
+                        (doc.path, ("actions", index, "id"), pm_id if isinstance(pm_id, str) else None)
+                    )
+    for (kind, ident), where in places.items():
+        if len(where) < 2:
+            continue
+        for n, (path, at, pm_id) in enumerate(where):
+            others = [f"{p}" + (f" (entry {a[1] + 1})" if kind == "action" else "") for i, (p, a, _) in enumerate(where) if i != n]
+            yield Violation(
+                CODE,
+                at,
+                f"{kind} id {ident} is also used in {', '.join(others)}",
+                hint="give each postmortem and action its own id; ids are never reused",
+                action=ident if kind == "action" else None,
+                path=path,
+                postmortem=pm_id,
+            )

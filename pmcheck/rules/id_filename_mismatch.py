@@ -1,0 +1,51 @@
+"""The postmortem's `id` differs from its file name.
+
+## What it does
+Reports a postmortem whose `id` is not the file name without its extension
+(`postmortems/PM-2026-014.yaml` must hold `id: PM-2026-014`).
+
+## Why it matters
+People and tools find a postmortem by its id. When the file name says one thing and the content
+another, links in the operating log, `pmcheck new` numbering and repeat detection disagree.
+
+## Example
+```yaml
+id: PM-2026-002
+```
+
+## Use instead
+```yaml
+id: PM-2026-001
+```
+
+## Options
+None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+
+from pmcheck.context import Context, Document
+from pmcheck.findings import Severity, Violation
+
+CODE = "PM004"
+NAME = "id-filename-mismatch"
+SEVERITY = Severity.ERROR
+SCOPE = "raw"
+
+
+def check(doc: Document, ctx: Context) -> Iterator[Violation]:
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+        return
+    stem = PurePosixPath(doc.path).stem
+    if data["id"] != stem:
+        yield Violation(
+            CODE,
+            ("id",),
+            f"id {data['id']} does not match the file name {PurePosixPath(doc.path).name}",
+            hint=f"rename the file to {data['id']}{PurePosixPath(doc.path).suffix} or set `id: {stem}`",
+            postmortem=data["id"],
+        )
