@@ -65,7 +65,7 @@ class Rule:
     def sections(self) -> dict[str, str]:
         """The documentation split at its ``## `` headings (title -> body)."""
         out: dict[str, str] = {}
-        for match in re.finditer(r"^## (.+)\n(.*?)(?=^## |\Z)", self.doc, re.M | re.S):
+        for match in re.finditer(r"^## ([^\n]+)\n(.*?)(?=^## |\Z)", self.doc, re.M | re.S):
             out[match[1].strip()] = match[2].strip()
         return out
 

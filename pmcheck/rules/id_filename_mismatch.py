@@ -10,11 +10,13 @@ another, links in the operating log, `pmcheck new` numbering and repeat detectio
 
 ## Example
 ```yaml
+# file: PM-2026-001.yaml
 id: PM-2026-002
 ```
 
 ## Use instead
 ```yaml
+# file: PM-2026-001.yaml
 id: PM-2026-001
 ```
 
