@@ -119,7 +119,7 @@ def load_repository(
         for error in iter_schema_errors(validator, loaded.data, loaded.spans.yaml11_bools):
             valid = False
             line, column, end_line, end_column = loaded.spans.locate(error.at)
-            issues.append(LoadIssue(rel, "PM003", error.message, error.hint, line, column, end_line, end_column, error.at))
+            issues.append(LoadIssue(rel, error.code, error.message, error.hint, line, column, end_line, end_column, error.at))
         if valid:
             document.postmortem = build_postmortem(rel, loaded.data, tz)
     corpus = Corpus(documents)

@@ -121,10 +121,15 @@ def postmortem_schema(severities: Sequence[str], priorities: Sequence[str], fail
     """The postmortem schema with the policy's own enumerations in place of the defaults."""
     schema = copy.deepcopy(load_schema("postmortem"))
     defs = schema["$defs"]
-    defs["severity"]["enum"] = list(severities)
-    defs["priority"]["enum"] = list(priorities)
-    defs["failure_mode"]["enum"] = list(failure_modes)
+    for name, values in (("severity", severities), ("priority", priorities), ("failure_mode", failure_modes)):
+        defs[name]["enum"] = list(values)
+        # A value outside the policy's own levels is an unknown reference (PM008), not a typo
+        # in the file's shape.
+        defs[name][POLICY_ENUM] = name
     return schema
+
+
+POLICY_ENUM = "x-pmcheck-policy-enum"
 
 
 @dataclass(frozen=True)
@@ -134,6 +139,7 @@ class SchemaError:
     at: DataPath
     message: str
     hint: str = ""
+    code: str = "PM003"
 
 
 _TYPE_WORDS = {
@@ -216,6 +222,16 @@ def _translate(error: ValidationError, yaml11_bools: Mapping[DataPath, str]) -> 
         yield SchemaError(at, message, hint)
         return
     if kind == "enum":
+        policy_enum = error.schema.get(POLICY_ENUM) if isinstance(error.schema, dict) else None
+        if policy_enum is not None:
+            what = policy_enum.replace("_", " ")
+            yield SchemaError(
+                at,
+                f"{where}: {_excerpt(instance)} is not a {what} defined by the policy ({_join(expected)})",
+                f"use one of {_join(expected)}, or define it in pmcheck.yaml",
+                code="PM008",
+            )
+            return
         yield SchemaError(at, f"{where}: {_excerpt(instance)} is not one of {_join(expected)}")
         return
     if kind == "const":

@@ -28,6 +28,7 @@ from pmcheck.rules import (
     id_filename_mismatch,
     duplicate_id,
     action_id_prefix,
+    unknown_reference,
     # -- more PM0xx rules register here --
     # Ownership (PM1xx)
     # -- PM1xx rules register here --
