@@ -28,9 +28,15 @@ from pmcheck.rules import (
     id_filename_mismatch,
     duplicate_id,
     action_id_prefix,
+    timestamps_out_of_order,
     unknown_reference,
     # -- more PM0xx rules register here --
     # Ownership (PM1xx)
+    action_without_owner,
+    action_with_several_owners,
+    unknown_owner,
+    inactive_owner,
+    missing_executive_sponsor,
     # -- PM1xx rules register here --
     # Deadlines and escalation (PM2xx)
     # -- PM2xx rules register here --
