@@ -202,12 +202,34 @@ def load_text(text: str, path: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
     except _Refused as refused:
         problems.append(Problem("PM001", refused.message, refused.line, refused.column, refused.hint))
         return Loaded(path, None, spans, problems)
+    except yaml.reader.ReaderError as error:
+        # libyaml reports a byte offset, the Python reader a character offset: find the
+        # character itself instead.
+        offset = max(text.find(chr(error.character)), 0) if isinstance(error.character, int) else 0
+        line, column = _position(text, offset)
+        problems.append(
+            Problem(
+                "PM001",
+                f"invalid YAML: {error.reason} (U+{error.character:04X})"
+                if isinstance(error.character, int)
+                else f"invalid YAML: {error.reason}",
+                line,
+                column,
+                "remove the control character; postmortems are plain text",
+            )
+        )
+        return Loaded(path, None, spans, problems)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         what = error.problem or error.context or "invalid YAML"
         if error.context and error.problem:
-            what = f"{error.problem} ({error.context})"
+            opened = error.context_mark
+            # The construct that is never closed usually starts lines earlier: say where.
+            if opened is not None and mark is not None and opened.line != mark.line:
+                what = f"{error.problem} ({error.context} that starts at line {opened.line + 1}, column {opened.column + 1})"
+            else:
+                what = f"{error.problem} ({error.context})"
         problems.append(Problem("PM001", f"invalid YAML: {what}", line, column))
         return Loaded(path, None, spans, problems)
     except (yaml.YAMLError, ValueError, RecursionError, MemoryError) as error:
@@ -244,6 +266,8 @@ def load_file(root: Path, rel: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
         return refuse(f"cannot read file: {error.strerror or error}")
     if len(raw) > limits.max_bytes:
         return refuse(f"file is over the {limits.max_bytes:,}-byte limit")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return refuse("file is UTF-16 encoded (it starts with a UTF-16 byte order mark)", hint="save the file as UTF-8")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -286,7 +310,7 @@ def _compose(text: str, spans: Spans, problems: list[Problem], limits: Limits) -
     documents = 0
     try:
         while True:
-            event = loader.get_event()
+            event: Any = loader.get_event()
             kind = type(event)
             if kind is ScalarEvent or kind is MappingStartEvent or kind is SequenceStartEvent:
                 if event.anchor is not None:

@@ -125,8 +125,9 @@ def find_root(repo: str | None, first_path: str | None) -> Path:
         if not root.is_dir():
             raise ConfigError(f"--repo {repo}: not a directory")
         return root.resolve()
-    start = Path(first_path) if first_path else Path.cwd()
-    start = start.resolve()
+    # abspath, not resolve(): a PATH that is a symbolic link must not move the root to wherever
+    # its target lives (which would make an outside file look like part of the repository).
+    start = Path(os.path.abspath(first_path)) if first_path else Path.cwd().resolve()
     if not start.is_dir():
         start = start.parent
     for folder in (start, *start.parents):

@@ -113,8 +113,9 @@ def load_repository(
             issues.append(
                 LoadIssue(rel, problem.code, problem.message, problem.hint, problem.line, problem.column, problem.line, problem.column)
             )
-        if not loaded.ok:
+        if any(problem.code == "PM001" for problem in loaded.problems):
             continue
+        # An empty file (data None, no load problem) still goes to the schema, which says so.
         valid = True
         for error in iter_schema_errors(validator, loaded.data, loaded.spans.yaml11_bools):
             valid = False

@@ -186,8 +186,19 @@ def _join(values: Sequence[Any]) -> str:
 
 def iter_schema_errors(validator: Validator, data: Any, yaml11_bools: Mapping[DataPath, str] | None = None) -> Iterator[SchemaError]:
     """Every schema violation in ``data`` as a located, human-readable ``SchemaError``."""
-    for error in validator.iter_errors(data):
-        yield from _translate(error, yaml11_bools or {})
+    # jsonschema reports each missing key of one `required` as its own error; the translation
+    # names every missing key, so identical results are reported once.
+    seen: set[SchemaError] = set()
+    errors = list(validator.iter_errors(data))
+    # A timestamp that breaks its `format` usually breaks its `pattern` too; one message is enough.
+    bad_format = {tuple(e.absolute_path) for e in errors if e.validator == "format"}
+    for error in errors:
+        if error.validator == "pattern" and tuple(error.absolute_path) in bad_format:
+            continue
+        for translated in _translate(error, yaml11_bools or {}):
+            if translated not in seen:
+                seen.add(translated)
+                yield translated
 
 
 def _translate(error: ValidationError, yaml11_bools: Mapping[DataPath, str]) -> Iterator[SchemaError]:
@@ -213,8 +224,12 @@ def _translate(error: ValidationError, yaml11_bools: Mapping[DataPath, str]) -> 
     if kind == "type":
         wanted = expected if isinstance(expected, list) else [expected]
         words = " or ".join(_TYPE_WORDS.get(w, w) for w in wanted)
-        message = f"{where}: expected {words}, got {_type_word(instance)} {_excerpt(instance)}"
+        message = f"{where}: expected {words}, got {_type_word(instance)}"
+        if not isinstance(instance, (dict, list)) and instance is not None:
+            message += f" {_excerpt(instance)}"
         hint = ""
+        if not at and instance is None:
+            message = f"{where}: the file holds no data; expected {words}"
         if at in yaml11_bools:
             source = yaml11_bools[at]
             message = f"{where}: expected {words}, got unquoted {source!r}, which YAML reads as a boolean"
