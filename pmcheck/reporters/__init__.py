@@ -18,6 +18,10 @@ Reporter = Callable[..., str]
 REPORTERS: dict[str, str] = {
     "text": "text",
     "json": "json_report",
+    "github": "github",
+    "sarif": "sarif",
+    "junit": "junit",
+    "markdown": "markdown_report",
 }
 
 

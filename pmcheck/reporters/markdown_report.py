@@ -1,0 +1,82 @@
+"""Markdown summary, for ``$GITHUB_STEP_SUMMARY`` and pull-request comments.
+
+A heading with the verdict, one line of counts, a table of findings with the most important
+first (errors in changed files, errors, warnings, info, notices: the order of the annotations),
+a count per rule, and the run's notes. Every cell is escaped: text from postmortems never
+becomes a table column, HTML, a link or a mention. GitHub refuses a step summary over 1 MiB,
+so the table stops well before that and says how many findings it left out.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pmcheck.findings import Finding
+from pmcheck.reporters.github import by_importance, level
+from pmcheck.reporters.text import summary_line
+
+if TYPE_CHECKING:
+    from pmcheck.engine import Result
+
+# Bytes of table rows; the rest of the summary is small and bounded. GitHub's limit is 1 MiB.
+ROW_BUDGET = 512 * 1024
+CELL_LIMIT = 300
+
+_BACKSLASHED = set("\\`*_[]|~")
+_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", "@": "&#64;"}
+
+
+def cell(text: str, limit: int = CELL_LIMIT) -> str:
+    """Text as an inert Markdown table cell: one line, escaped, bounded.
+
+    Besides Markdown and HTML syntax this breaks GitHub's bare-URL links (``scheme://``,
+    ``www.``) and mentions (``@``), which need no brackets to come alive.
+    """
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        if ch in _ENTITIES:
+            out.append(_ENTITIES[ch])
+        elif ch in _BACKSLASHED:
+            out.append("\\" + ch)
+        elif ch == ":" and text.startswith("//", i + 1):
+            out.append("&#58;")
+        elif ch == "." and text[max(0, i - 3) : i].lower() == "www":
+            out.append("\\.")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _row(finding: Finding) -> str:
+    where = f"{finding.path}:{finding.line}:{finding.column}"
+    message = finding.message + (f" (hint: {finding.hint})" if finding.hint else "")
+    return f"| {level(finding)} | {cell(finding.code)} {cell(finding.name)} | {cell(where)} | {cell(message)} |"
+
+
+def render(result: Result, color: bool = False) -> str:
+    verdict = "failed" if result.exit_code else "passed"
+    lines = [f"## pmcheck {verdict}", "", cell(summary_line(result), limit=1000) + f" · fails on {result.fail_on}", ""]
+    findings = by_importance(result)
+    if findings:
+        lines += ["| level | rule | location | message |", "|---|---|---|---|"]
+        used = 0
+        shown = 0
+        for f in findings:
+            row = _row(f)
+            used += len(row.encode("utf-8")) + 1
+            if used > ROW_BUDGET:
+                break
+            lines.append(row)
+            shown += 1
+        if shown < len(findings):
+            lines += ["", f"… and {len(findings) - shown} more findings: the JSON or SARIF report lists every one."]
+        lines += ["", "| rule | findings |", "|---|---:|"]
+        lines += [f"| {code} | {count} |" for code, count in result.by_code().items()]
+    else:
+        lines.append("No findings.")
+    if result.notes:
+        lines += [""] + [f"- note: {cell(note, limit=1000)}" for note in result.notes]
+    return "\n".join(lines) + "\n"
