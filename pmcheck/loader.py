@@ -125,7 +125,8 @@ _FALSE = frozenset({"false", "False", "FALSE"})
 _YAML11_TRUE = frozenset({"yes", "Yes", "YES", "on", "On", "ON"})
 _YAML11_FALSE = frozenset({"no", "No", "NO", "off", "Off", "OFF"})
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
-_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+# No leading zeros: YAML 1.1 reads 0755 as octal, 1.2 as decimal; such a value stays text.
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _SPECIAL_FLOATS = {
     ".inf": float("inf"), ".Inf": float("inf"), ".INF": float("inf"),
     "+.inf": float("inf"), "+.Inf": float("inf"), "+.INF": float("inf"),
@@ -364,7 +365,8 @@ def _compose(text: str, spans: Spans, problems: list[Problem], limits: Limits) -
                     path = parent.path + (len(parent.container),)
                     node_start = start
                 if kind is ScalarEvent:
-                    if event.implicit[0]:
+                    # `! 1` is the non-specific tag: text, although libyaml flags it implicit.
+                    if event.implicit[0] and event.tag is None:
                         value, yaml11 = _resolve_plain(event.value)
                         if yaml11:
                             spans.yaml11_bools[path] = event.value
