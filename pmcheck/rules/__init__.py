@@ -41,6 +41,11 @@ from pmcheck.rules import (
     # Deadlines and escalation (PM2xx)
     # -- PM2xx rules register here --
     # Evidence and closure (PM3xx)
+    missing_success_criteria,
+    closed_without_evidence,
+    evidence_not_measurable,
+    self_verified,
+    unverified_critical_closure,
     # -- PM3xx rules register here --
     # Review cadence and approval (PM4xx)
     # -- PM4xx rules register here --

@@ -1,0 +1,90 @@
+"""An action that needs verification is left `done` past its due date, or in a closed postmortem.
+
+## What it does
+Reports an action whose priority has `requires_verification` (default P0 and P1) and whose status
+is `done` rather than `verified`, when the as-of date is after its `due` date or its postmortem is
+`closed`.
+
+## Why it matters
+For the most urgent actions, `done` only means the owner believes the work shipped. Until someone
+checks the evidence against the success criteria the risk is still open, so the action stays on
+the review agenda; letting it sit unverified past its deadline, or closing the postmortem over it,
+quietly drops that check.
+
+## Example
+```yaml
+status: closed
+approvers:
+  - {person: carol.wu, decision: approved, at: 2026-06-12T10:00:00Z}
+actions:
+  - id: PM-2026-001-A1
+    title: Gate prompt rollouts on the refund-policy eval suite
+    type: prevent
+    priority: P1
+    owner: alice.ng
+    due: 2026-06-30
+    status: done
+    completed_at: 2026-06-10
+    success_criteria: refund-policy eval pass rate >= 99% on 500 prompts before any prompt rollout
+    evidence:
+      - type: pull_request
+        url: https://git.example.com/ml/prompt-pipeline/pull/88
+```
+
+## Use instead
+```yaml
+status: closed
+approvers:
+  - {person: carol.wu, decision: approved, at: 2026-06-12T10:00:00Z}
+actions:
+  - id: PM-2026-001-A1
+    title: Gate prompt rollouts on the refund-policy eval suite
+    type: prevent
+    priority: P1
+    owner: alice.ng
+    due: 2026-06-30
+    status: verified
+    completed_at: 2026-06-10
+    success_criteria: refund-policy eval pass rate >= 99% on 500 prompts before any prompt rollout
+    evidence:
+      - type: pull_request
+        url: https://git.example.com/ml/prompt-pipeline/pull/88
+    verification: {by: femi.ade, at: 2026-06-11, result: pass}
+```
+
+## Options
+`priorities.<P>.requires_verification` in `pmcheck.yaml`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pmcheck.context import Context
+from pmcheck.findings import Severity, Violation
+from pmcheck.model import Postmortem
+
+CODE = "PM305"
+NAME = "unverified-critical-closure"
+SEVERITY = Severity.ERROR
+SCOPE = "document"
+
+
+def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
+    for action in pm.actions:
+        level = ctx.policy.priorities.get(action.priority)
+        if level is None or not level.requires_verification or action.status != "done":
+            continue
+        if action.due is not None and ctx.as_of > action.due:
+            why = f"its due date {action.due} has passed"
+        elif pm.status == "closed":
+            why = f"postmortem {pm.id} is closed"
+        else:
+            continue
+        yield Violation(
+            CODE,
+            action.path("status"),
+            f"action {action.id} ({action.priority}) is done but not verified and {why}",
+            hint="have someone other than the owner verify it (`status: verified` with `verification:`)",
+            action=action.id,
+        )

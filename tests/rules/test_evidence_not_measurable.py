@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pmcheck.rules.evidence_not_measurable import missing_metric_keys, well_formed_url
+from tests.rules.conftest import RunCheck
+from tests.rules.where import where
+
+
+def action(evidence: str) -> str:
+    return f"""
+actions:
+  - id: PM-2026-001-A1
+    title: Add a canary stage to the prompt rollout pipeline
+    type: prevent
+    priority: P2
+    owner: alice.ng
+    due: 2026-07-15
+    status: done
+    completed_at: 2026-06-10
+    evidence:
+{evidence}"""
+
+
+def pm303(findings: list) -> list:  # type: ignore[type-arg]
+    return [f for f in findings if f.code == "PM303"]
+
+
+def test_summary_only_points_at_the_item(run: RunCheck, repo: Path) -> None:
+    findings = pm303(run(action("      - type: dashboard\n        summary: looks good")))
+    assert len(findings) == 1
+    assert (findings[0].line, findings[0].column) == where(repo, "PM-2026-001", "type: dashboard")
+    assert "no url, ref or metric" in findings[0].message
+
+
+def test_a_bad_url_is_pointed_at(run: RunCheck, repo: Path) -> None:
+    findings = pm303(run(action("      - type: dashboard\n        url: grafana/d/refunds")))
+    assert len(findings) == 1
+    assert (findings[0].line, findings[0].column) == where(repo, "PM-2026-001", "url: grafana")
+    assert "grafana/d/refunds" in findings[0].message
+
+
+def test_an_incomplete_metric_names_what_is_missing(run: RunCheck) -> None:
+    findings = pm303(run(action('      - type: metric\n        metric: {query: pass_rate, threshold: "", observed: 99.1}')))
+    assert len(findings) == 1
+    assert "threshold, window" in findings[0].message
+
+
+def test_each_bad_item_is_reported(run: RunCheck) -> None:
+    items = "      - {type: doc, summary: a}\n      - {type: commit, ref: 9f1c2ab}\n      - {type: doc, summary: b}"
+    findings = pm303(run(action(items)))
+    assert [f.pointer for f in findings] == ["/actions/0/evidence/0", "/actions/0/evidence/2"]
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "      - {type: pull_request, url: 'https://git.example.com/ml/pipeline/pull/88'}",
+        "      - {type: commit, ref: 9f1c2ab}",
+        "      - {type: dashboard, url: 'not a url', ref: dash-42}",
+        "      - {type: metric, metric: {query: q, threshold: 0, window: 7d, observed: 0.2}}",
+    ],
+)
+def test_measurable_items_do_not_fire(run: RunCheck, item: str) -> None:
+    assert not pm303(run(action(item)))
+
+
+@pytest.mark.parametrize(
+    "url, ok",
+    [
+        ("https://example.com/x", True),
+        ("HTTP://example.com", True),
+        ("ftp://example.com/x", False),
+        ("https://", False),
+        ("https:///path", False),
+        ("https://exa mple.com", False),
+        ("https://[::1", False),
+        ("example.com/x", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_well_formed_url(url: str | None, ok: bool) -> None:
+    assert well_formed_url(url) is ok
+
+
+def test_missing_metric_keys() -> None:
+    assert missing_metric_keys(None) == ["query", "threshold", "window", "observed"]
+    assert missing_metric_keys({"query": "q", "threshold": 0, "window": " ", "observed": True}) == ["window", "observed"]
