@@ -46,6 +46,8 @@ from pmcheck.rules import (
     evidence_not_measurable,
     self_verified,
     unverified_critical_closure,
+    undecided_non_completion,
+    closed_postmortem_with_open_actions,
     # -- PM3xx rules register here --
     # Review cadence and approval (PM4xx)
     # -- PM4xx rules register here --
