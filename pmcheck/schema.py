@@ -257,7 +257,12 @@ def _translate(error: ValidationError, yaml11_bools: Mapping[DataPath, str]) -> 
         yield SchemaError(at, f"{where}: {_excerpt(instance)} is not {what}")
         return
     if kind == "pattern":
-        yield SchemaError(at, f"{where}: {_excerpt(instance)} does not have the expected form ({expected})")
+        # The schema's description says the form in words; a regular expression is the fallback.
+        described = error.schema.get("description") if isinstance(error.schema, dict) else None
+        if described:
+            yield SchemaError(at, f"{where}: {_excerpt(instance)} does not have the expected form", described)
+        else:
+            yield SchemaError(at, f"{where}: {_excerpt(instance)} does not have the expected form ({expected})")
         return
     if kind == "minItems" and expected == 1:
         yield SchemaError(at, f"{where}: must not be empty")
