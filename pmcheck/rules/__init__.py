@@ -50,6 +50,10 @@ from pmcheck.rules import (
     closed_postmortem_with_open_actions,
     # -- PM3xx rules register here --
     # Review cadence and approval (PM4xx)
+    review_overdue,
+    missing_approval,
+    no_root_cause_fix,
+    priority_below_severity_default,
     # -- PM4xx rules register here --
     # Repeat failures (PM5xx)
     # -- PM5xx rules register here --

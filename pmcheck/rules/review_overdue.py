@@ -1,0 +1,99 @@
+"""A postmortem with open critical actions has not been reviewed within its cadence.
+
+## What it does
+For a postmortem that still has open (non-terminal) actions of a critical priority (default P0 and
+P1), takes the date of its latest `reviews` entry, or, before any review, the date the incident was
+resolved (else started), and reports the postmortem when more than its severity's
+`review_every_days` have passed since then (default 7 days for SEV-1, 14 for SEV-2, 30 for SEV-3,
+90 for SEV-4).
+
+## Why it matters
+The governance review is where slipping critical actions get noticed, re-planned and escalated.
+A postmortem that drops off the review rotation keeps its open risk out of sight until the
+incident repeats. Add a `reviews` entry each time it is discussed.
+
+## Example
+```yaml
+severity: SEV-2
+executive_sponsor: dana.kim
+incident:
+  started_at: 2026-05-20T09:00:00Z
+  resolved_at: 2026-05-20T12:00:00Z
+actions:
+  - id: PM-2026-001-A1
+    title: Gate prompt rollouts on the refund-policy eval suite
+    type: prevent
+    priority: P1
+    owner: alice.ng
+    due: 2026-06-19
+    status: in_progress
+    success_criteria: refund-policy eval pass rate >= 99% on 500 prompts before any prompt rollout
+```
+
+## Use instead
+```yaml
+severity: SEV-2
+executive_sponsor: dana.kim
+incident:
+  started_at: 2026-05-20T09:00:00Z
+  resolved_at: 2026-05-20T12:00:00Z
+reviews:
+  - {date: 2026-06-10, attendees: [alice.ng, dana.kim], notes: eval gate in staging; on track for 06-19}
+actions:
+  - id: PM-2026-001-A1
+    title: Gate prompt rollouts on the refund-policy eval suite
+    type: prevent
+    priority: P1
+    owner: alice.ng
+    due: 2026-06-19
+    status: in_progress
+    success_criteria: refund-policy eval pass rate >= 99% on 500 prompts before any prompt rollout
+```
+
+## Options
+`severities.<SEV>.review_every_days` and `priorities.<P>.critical` in `pmcheck.yaml`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pmcheck.context import Context
+from pmcheck.findings import Severity, Violation
+from pmcheck.model import Postmortem, zone
+
+CODE = "PM401"
+NAME = "review-overdue"
+SEVERITY = Severity.WARNING
+SCOPE = "document"
+
+
+def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
+    policy = ctx.policy
+    level = policy.severities.get(pm.severity)
+    if level is None:
+        return
+    open_critical = [
+        action.id
+        for action in pm.actions
+        if policy.is_critical_priority(action.priority) and not policy.is_terminal(action.status, action.priority)
+    ]
+    if not open_critical:
+        return
+    if pm.reviews:
+        reference = max(review.date for review in pm.reviews)
+        since = f"was last reviewed on {reference}"
+    else:
+        stamp = pm.incident.resolved_at or pm.incident.started_at
+        reference = stamp.astimezone(zone(policy.timezone)).date()
+        since = f"has not been reviewed since the incident ({reference})"
+    days = (ctx.as_of - reference).days
+    if days <= level.review_every_days:
+        return
+    yield Violation(
+        CODE,
+        ("reviews",) if pm.reviews else (),
+        f"postmortem {pm.id} has open critical actions ({', '.join(open_critical)}) and {since}, "
+        f"{days} days ago; {pm.severity} is reviewed every {level.review_every_days} days",
+        hint="discuss it at the next governance review and add a `reviews:` entry with the date",
+    )
