@@ -56,6 +56,8 @@ from pmcheck.rules import (
     priority_below_severity_default,
     # -- PM4xx rules register here --
     # Repeat failures (PM5xx)
+    unlinked_repeat_failure,
+    repeat_with_open_fix,
     # -- PM5xx rules register here --
     # Waivers and the run itself (PM9xx)
     no_postmortems_found,

@@ -1,0 +1,134 @@
+"""An incident recurred while the earlier postmortem's fix for that failure was still open.
+
+## What it does
+For each `related_incidents` entry with `relation: recurrence` (postmortem A says it is a
+recurrence of B), looks at B's `prevent` and `mitigate` actions for a failure mode A shares: an
+action counts when it `addresses` a contributing factor of B whose category is one of A's
+`failure_modes`, or, when it addresses nothing, when B's `failure_modes` share one with A's. The
+link is reported when any such action was not terminal on the day A's incident started: it is
+still open, or it was completed (`verification.at`, else `completed_at`) or closed
+(`closure.decided_at`) after that day.
+
+## Why it matters
+"Known fix not shipped" is the most expensive kind of repeat: the organisation had already found
+the cause and agreed what to do. These links tell the review which overdue prevention work turned
+into a second incident, and give the escalation its evidence.
+
+## Example
+```yaml
+# file: PM-2026-001.yaml
+id: PM-2026-001
+---
+id: PM-2026-002
+title: Support assistant again quoted a refund policy that does not exist
+incident:
+  started_at: 2026-06-10T08:00:00Z
+  resolved_at: 2026-06-10T11:00:00Z
+related_incidents:
+  - {id: PM-2026-001, relation: recurrence}
+```
+
+## Use instead
+```yaml
+# file: PM-2026-001.yaml
+id: PM-2026-001
+actions:
+  - id: PM-2026-001-A1
+    title: Add a canary stage to the prompt rollout pipeline
+    type: prevent
+    priority: P2
+    owner: alice.ng
+    due: 2026-07-15
+    status: done
+    completed_at: 2026-06-05
+    success_criteria: canary blocks any prompt change whose refund-policy eval pass rate drops below 99%
+    evidence:
+      - type: pull_request
+        url: https://git.example.com/ml/prompt-pipeline/pull/88
+---
+id: PM-2026-002
+title: Support assistant again quoted a refund policy that does not exist
+incident:
+  started_at: 2026-06-10T08:00:00Z
+  resolved_at: 2026-06-10T11:00:00Z
+related_incidents:
+  - {id: PM-2026-001, relation: recurrence}
+```
+
+## Options
+`priorities.<P>.done_is_terminal` in `pmcheck.yaml` decides whether `done` is enough.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from pmcheck.context import Context, Corpus
+from pmcheck.findings import Severity, Violation
+from pmcheck.model import Action, Postmortem, zone
+from pmcheck.policy import Policy
+
+CODE = "PM502"
+NAME = "repeat-with-open-fix"
+SEVERITY = Severity.ERROR
+SCOPE = "corpus"
+
+FIX_TYPES = frozenset({"prevent", "mitigate"})
+
+
+def terminal_since(action: Action, policy: Policy) -> dt.date | None:
+    """The day an action became terminal: None when it is not, ``date.max`` when unrecorded."""
+    if not policy.is_terminal(action.status, action.priority):
+        return None
+    if action.status == "verified" and action.verification is not None:
+        return action.verification.date
+    if action.status in ("done", "verified"):
+        return action.completed_at or dt.date.max
+    closure = action.closure
+    # A missing decision date is PM306's finding; an undated closure cannot predate anything.
+    return closure.decided_at if closure is not None and closure.decided_at else dt.date.max
+
+
+def shared_modes(action: Action, earlier: Postmortem, modes: set[str]) -> set[str]:
+    """The failure modes of ``modes`` that a prevent/mitigate action of ``earlier`` is a fix for."""
+    if action.type not in FIX_TYPES:
+        return set()
+    if action.addresses:
+        categories = {f.category for f in earlier.contributing_factors if f.id in action.addresses}
+    else:
+        categories = set(earlier.failure_modes)
+    return categories & modes
+
+
+def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:
+    tz = zone(ctx.policy.timezone)
+    for pm in corpus.postmortems:
+        modes = set(pm.failure_modes)
+        started = pm.incident.started_at.astimezone(tz).date()
+        for link in pm.related_incidents:
+            earlier = corpus.by_id.get(link.id)
+            if link.relation != "recurrence" or earlier is None or earlier.id == pm.id:
+                continue
+            open_fixes: list[str] = []
+            shared: set[str] = set()
+            for action in earlier.actions:
+                covered = shared_modes(action, earlier, modes)
+                if not covered:
+                    continue
+                since = terminal_since(action, ctx.policy)
+                if since is None or since > started:
+                    open_fixes.append(action.id)
+                    shared |= covered
+            if not open_fixes:
+                continue
+            yield Violation(
+                CODE,
+                link.at,
+                f"postmortem {pm.id} is a recurrence of {earlier.id}, whose fix{'es' if len(open_fixes) > 1 else ''} "
+                f"{', '.join(open_fixes)} for {', '.join(sorted(shared))} "
+                f"{'were' if len(open_fixes) > 1 else 'was'} not finished when this incident started on {started}",
+                hint=f"escalate the open fix in {earlier.id} and review why it had not shipped",
+                path=pm.path,
+                postmortem=pm.id,
+            )
