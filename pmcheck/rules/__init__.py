@@ -39,6 +39,13 @@ from pmcheck.rules import (
     missing_executive_sponsor,
     # -- PM1xx rules register here --
     # Deadlines and escalation (PM2xx)
+    action_without_due_date,
+    due_date_beyond_slo,
+    action_due_soon,
+    action_overdue,
+    overdue_action_not_escalated,
+    escalation_without_timeline_update,
+    too_many_extensions,
     # -- PM2xx rules register here --
     # Evidence and closure (PM3xx)
     missing_success_criteria,

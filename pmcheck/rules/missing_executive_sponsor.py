@@ -23,6 +23,7 @@ actions:
     owner: alice.ng
     due: 2026-07-15
     status: open
+    success_criteria: canary blocks any prompt change whose refund-policy eval pass rate drops below 99%
 ```
 
 ## Use instead
@@ -38,6 +39,7 @@ actions:
     owner: alice.ng
     due: 2026-07-15
     status: open
+    success_criteria: canary blocks any prompt change whose refund-policy eval pass rate drops below 99%
 ```
 
 ## Options
