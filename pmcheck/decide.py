@@ -80,20 +80,23 @@ def _judge(waiver: Waiver, pm: Postmortem, action: Action | None, ctx: Context) 
     return None
 
 
-def _waiver_findings(states: list[_WaiverState], used: set[int], ctx: Context) -> list[tuple[str, _WaiverState, str, str]]:
-    out: list[tuple[str, _WaiverState, str, str]] = []
+def _waiver_findings(
+    states: list[_WaiverState], used: set[int], ctx: Context
+) -> list[tuple[str, _WaiverState, DataPath, str, str]]:
+    """(code, waiver, where to point, message, hint) for each waiver that is itself a finding."""
+    out: list[tuple[str, _WaiverState, DataPath, str, str]] = []
     for n, state in enumerate(states):
         w = state.waiver
         where = f"action {state.action.id}" if state.action else f"postmortem {state.pm.id}"
         if state.problem == "expired":
-            out.append(("PM901", state, f"waiver of {w.rule} on {where} expired on {w.expires}", "renew it with a new approval or fix what it waived"))
+            out.append(("PM901", state, w.at + ("expires",), f"waiver of {w.rule} on {where} expired on {w.expires}", "renew it with a new approval or fix what it waived"))
         elif state.problem == "too-long":
             limit = ctx.as_of + dt.timedelta(days=ctx.policy.waiver_max_days)
-            out.append(("PM902", state, f"waiver of {w.rule} on {where} expires {w.expires}, after the {ctx.policy.waiver_max_days}-day limit ({limit})", f"set `expires:` on or before {limit}"))
+            out.append(("PM902", state, w.at + ("expires",), f"waiver of {w.rule} on {where} expires {w.expires}, after the {ctx.policy.waiver_max_days}-day limit ({limit})", f"set `expires:` on or before {limit}"))
         elif state.problem == "self-approved":
-            out.append(("PM902", state, f"waiver of {w.rule} on {where} is approved by {w.approved_by}, who owns what it waives", "have someone other than the owner approve it"))
+            out.append(("PM902", state, w.at + ("approved_by",), f"waiver of {w.rule} on {where} is approved by {w.approved_by}, who owns what it waives", "have someone other than the owner approve it"))
         elif n not in used:
-            out.append(("PM903", state, f"waiver of {w.rule} on {where} suppresses nothing", "remove the waiver; nothing it waives is reported"))
+            out.append(("PM903", state, w.at, f"waiver of {w.rule} on {where} suppresses nothing", "remove the waiver; nothing it waives is reported"))
     return out
 
 
@@ -131,8 +134,8 @@ def decide(
                 continue
         kept.append(finding)
 
-    for code, state, message, hint in _waiver_findings(states, used, ctx):
-        kept.append(locate(code, state.pm, state.waiver.at, message, hint, state.action))
+    for code, state, at, message, hint in _waiver_findings(states, used, ctx):
+        kept.append(locate(code, state.pm, at, message, hint, state.action))
 
     out: list[Finding] = []
     git = ctx.git

@@ -67,6 +67,9 @@ from pmcheck.rules import (
     repeat_with_open_fix,
     # -- PM5xx rules register here --
     # Waivers and the run itself (PM9xx)
+    waiver_expired,
+    waiver_too_long_or_self_approved,
+    unused_waiver,
     no_postmortems_found,
     # -- PM9xx rules register here --
 )
