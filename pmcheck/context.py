@@ -19,7 +19,8 @@ class GitFacts:
 
     ``touched_actions``/``touched_postmortems`` are the ids the change added or modified;
     ``base_actions`` maps an action id to its raw data at the base revision, and
-    ``base_postmortems`` a postmortem id to its raw data there.
+    ``base_postmortems`` a postmortem id to its raw data there; ``base_paths`` maps a changed
+    file to its path at the base when it was renamed.
     """
 
     base: str
@@ -29,6 +30,9 @@ class GitFacts:
     base_actions: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     base_postmortems: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     base_paths: Mapping[str, str] = field(default_factory=dict)
+    # False in pre-commit mode: the audit rules compare with HEAD, but nothing is demoted and the
+    # run reports the files it was given.
+    pull_request: bool = True
 
 
 @dataclass(frozen=True)

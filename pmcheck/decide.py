@@ -149,7 +149,7 @@ def decide(
             continue
         if reported_paths is not None and finding.path not in reported_paths:
             continue
-        if git is not None and finding.code in TIME_DRIVEN:
+        if git is not None and git.pull_request and finding.code in TIME_DRIVEN:
             touched = (
                 finding.action in git.touched_actions
                 if finding.action is not None

@@ -141,12 +141,15 @@ def run_rules(corpus: Corpus, ctx: Context, documents: Iterable[Document] | None
 
 
 def collect_git_facts(root: Path, policy: Policy, options: CheckOptions, files: list[str]) -> GitFacts | None:
-    """Git facts for pull-request mode; None for a plain check."""
-    if options.changed_since is None:
+    """Git facts: pull-request mode with ``--changed-since``; pre-commit mode when files are
+    given inside a git work tree (the audit rules compare them with HEAD); else None."""
+    if options.changed_since is None and not options.paths:
         return None
     from pmcheck import gitfacts  # GitPython is imported by that module only
 
-    return gitfacts.changed_since(root, options.changed_since, files)
+    if options.changed_since is not None:
+        return gitfacts.changed_since(root, options.changed_since, files)
+    return gitfacts.staged_against_head(root, select(root, files, options.paths, policy))
 
 
 def run_check(options: CheckOptions) -> Result:
@@ -157,7 +160,7 @@ def run_check(options: CheckOptions) -> Result:
     extra = [p for p in select(root, all_files, options.paths, policy) if p not in set(all_files)] if options.paths else []
     files = sorted(set(all_files) | set(extra))
     git = collect_git_facts(root, policy, options, files)
-    if git is not None:
+    if git is not None and git.pull_request:
         reported = sorted(p for p in files if p in git.changed_paths)
         if options.paths:
             chosen = set(select(root, files, options.paths, policy))
@@ -206,7 +209,8 @@ def _result(repository: Repository, ctx: Context, options: CheckOptions, reporte
     if repository.roster is None:
         notes.append(f"no {ctx.policy.people} found: owner roster rules (PM103, PM104, PM105 roles) were skipped")
     findings = decide(raw, corpus, ctx, options.selection, reported_set, locate)
-    if not reported and not (ctx.git is not None):
+    pull_request = ctx.git is not None and ctx.git.pull_request
+    if not reported and not pull_request:
         rule = REGISTRY["PM905"]
         where = ", ".join(options.paths) if options.paths else ", ".join(ctx.policy.postmortems)
         nothing = Finding(
@@ -222,7 +226,7 @@ def _result(repository: Repository, ctx: Context, options: CheckOptions, reporte
             hint="check the paths given, or `postmortems:` in pmcheck.yaml",
         )
         findings = decide([nothing], Corpus([]), ctx, options.selection, None, locate)
-    elif ctx.git is not None and not reported:
+    elif pull_request and not reported:
         notes.append("no postmortem changed since the base; nothing to check")
     reported_pms = [d.postmortem for d in targets if d.postmortem is not None]
     return Result(
@@ -234,7 +238,7 @@ def _result(repository: Repository, ctx: Context, options: CheckOptions, reporte
         actions=sum(len(pm.actions) for pm in reported_pms),
         fail_on=options.fail_on,
         notes=tuple(notes),
-        changed_paths=ctx.git.changed_paths if ctx.git is not None else None,
+        changed_paths=ctx.git.changed_paths if ctx.git is not None and pull_request else None,
     )
 
 

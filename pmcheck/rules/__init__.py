@@ -37,10 +37,12 @@ from pmcheck.rules import (
     unknown_owner,
     inactive_owner,
     missing_executive_sponsor,
+    owner_changed_without_record,
     # -- PM1xx rules register here --
     # Deadlines and escalation (PM2xx)
     action_without_due_date,
     due_date_beyond_slo,
+    deadline_moved_without_record,
     action_due_soon,
     action_overdue,
     overdue_action_not_escalated,

@@ -1,0 +1,178 @@
+"""An action's `due` date moved without a matching `deadline_changes` entry.
+
+## What it does
+Compares every action with its version at the base revision, matched by action id: the merge
+base in pull-request mode (`pmcheck check --changed-since REF`), `HEAD` when files are given
+(pre-commit passes the staged files). When `due` differs, the change must append
+`deadline_changes` entries leading from the old date to the new one: `from` and `to` must agree
+with what git shows. For a critical priority (P0 and P1 by default) the entry must be approved
+by someone other than the action's owner. The list is append-only, so a change that rewrites or
+deletes an earlier entry is reported as well.
+
+## Why it matters
+A deadline that moves quietly is how an urgent fix becomes next quarter's wish. A recorded move
+says who agreed to the slip and why; it keeps the slip visible in the governance review, lets
+the SLO (PM202) and extension limit (PM208) rules judge it, and feeds the operating log's
+deadline-slip trend. Rewriting old entries erases that trail.
+
+## Example
+The base revision has `due: 2026-07-15`; the change moves the date and records nothing:
+```yaml
+actions:
+  - id: PM-2026-001-A1
+    title: Add a canary stage to the prompt rollout pipeline
+    type: prevent
+    priority: P2
+    owner: alice.ng
+    due: 2026-07-29
+    status: open
+    success_criteria: canary blocks any prompt change whose refund-policy eval pass rate drops below 99%
+```
+
+## Use instead
+The same change appends the move, approved by someone other than the owner:
+```yaml
+actions:
+  - id: PM-2026-001-A1
+    title: Add a canary stage to the prompt rollout pipeline
+    type: prevent
+    priority: P2
+    owner: alice.ng
+    due: 2026-07-29
+    status: open
+    success_criteria: canary blocks any prompt change whose refund-policy eval pass rate drops below 99%
+    deadline_changes:
+      - from: 2026-07-15
+        to: 2026-07-29
+        at: 2026-06-14
+        reason: the canary needs the new eval runner, which ships on 2026-07-20
+        approved_by: carol.wu
+```
+
+## Options
+Which priorities are critical comes from `priorities:` in `pmcheck.yaml`. The rule needs git:
+without a base revision (a plain `pmcheck check` of the whole repository, or a folder that is
+not a git work tree) it has nothing to compare and stays silent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pmcheck.context import Context
+from pmcheck.findings import Severity, Violation
+from pmcheck.model import Postmortem
+
+CODE = "PM203"
+NAME = "deadline-moved-without-record"
+SEVERITY = Severity.ERROR
+SCOPE = "document"
+
+
+@dataclass(frozen=True)
+class Move:
+    """A due date that differs between two versions of an action, and how it was recorded."""
+
+    old: dt.date
+    new: dt.date
+    # "recorded", "unrecorded", or "self-approved" (recorded, but approved by the owner).
+    verdict: str
+
+    @property
+    def recorded(self) -> bool:
+        return self.verdict == "recorded"
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _entries(action: Mapping[str, Any], key: str) -> list[Any]:
+    value = action.get(key)
+    return list(value) if isinstance(value, list) else []
+
+
+def first_rewritten(base: Sequence[Any], head: Sequence[Any]) -> int | None:
+    """Index of the first entry of ``base`` that ``head`` changed or dropped (append-only check)."""
+    for n, entry in enumerate(base):
+        if n >= len(head) or head[n] != entry:
+            return n
+    return None
+
+
+def judge_move(base: Mapping[str, Any], head: Mapping[str, Any], critical: bool) -> Move | None:
+    """How the move of ``due`` from ``base`` to ``head`` was recorded; None when it did not move.
+
+    The entries ``head`` appended must chain from the old date to the new one (several moves in
+    one change are fine). Adding a first due date, or dropping one, is not a move.
+    """
+    old, new = _date(base.get("due")), _date(head.get("due"))
+    if old is None or new is None or old == new:
+        return None
+    before = _entries(base, "deadline_changes")
+    after = _entries(head, "deadline_changes")
+    appended = after[len(before):] if first_rewritten(before, after) is None else after
+    owners = {o for o in (base.get("owner"), head.get("owner")) if isinstance(o, str)}
+    current = old
+    self_approved = False
+    for entry in appended:
+        if not isinstance(entry, Mapping) or _date(entry.get("from")) != current:
+            continue
+        to = _date(entry.get("to"))
+        if to is None:
+            continue
+        current = to
+        if critical and entry.get("approved_by") in owners:
+            self_approved = True
+        if current == new:
+            return Move(old, new, "self-approved" if self_approved else "recorded")
+    return Move(old, new, "unrecorded")
+
+
+def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
+    git = ctx.git
+    if git is None:
+        return
+    for action in pm.actions:
+        base = git.base_actions.get(action.id)
+        if base is None:
+            continue
+        before = _entries(base, "deadline_changes")
+        after = _entries(action.raw, "deadline_changes")
+        rewritten = first_rewritten(before, after)
+        if rewritten is not None:
+            dropped = rewritten >= len(after)
+            yield Violation(
+                CODE,
+                action.at + (("deadline_changes",) if dropped else ("deadline_changes", rewritten)),
+                f"deadline_changes entry {rewritten + 1} of action {action.id} was "
+                f"{'deleted' if dropped else 'rewritten'}; the list is append-only",
+                hint="restore the earlier entries as they were and append a new entry for the new move",
+                action=action.id,
+            )
+        move = judge_move(base, action.raw, ctx.policy.is_critical_priority(action.priority))
+        if move is None or move.recorded:
+            continue
+        if move.verdict == "self-approved":
+            message = (
+                f"due date of {action.priority} action {action.id} moved from {move.old} to {move.new} "
+                f"with a deadline change approved by its owner"
+            )
+            hint = "have someone other than the owner (a manager or the executive sponsor) approve the move"
+        else:
+            message = (
+                f"due date of action {action.id} moved from {move.old} to {move.new} "
+                "without a deadline_changes entry"
+            )
+            hint = f"append to deadline_changes: {{from: {move.old}, to: {move.new}, at, reason, approved_by}}"
+        yield Violation(CODE, action.at + ("due",), message, hint=hint, action=action.id)

@@ -1,0 +1,149 @@
+"""An action's `owner` changed without a matching `owner_changes` entry.
+
+## What it does
+Compares every action with its version at the base revision, matched by action id: the merge
+base in pull-request mode (`pmcheck check --changed-since REF`), `HEAD` when files are given
+(pre-commit passes the staged files). When `owner` differs, the change must append
+`owner_changes` entries leading from the old owner to the new one: `from` and `to` must agree
+with what git shows. The list is append-only, so a change that rewrites or deletes an earlier
+entry is reported as well. Giving an ownerless action its first owner is not a hand-over.
+
+## Why it matters
+One accountable owner only helps if everyone knows who it is and since when. A silent
+hand-over leaves the new owner without the context, the old owner still answering for it in
+the review, and no trace of why the action changed hands.
+
+## Example
+The base revision has `owner: alice.ng`; the change hands the action over and records nothing:
+```yaml
+actions:
+  - id: PM-2026-001-A1
+    title: Add a canary stage to the prompt rollout pipeline
+    type: prevent
+    priority: P2
+    owner: bo.chen
+    due: 2026-07-15
+    status: open
+    success_criteria: canary blocks any prompt change whose refund-policy eval pass rate drops below 99%
+```
+
+## Use instead
+The same change appends the hand-over:
+```yaml
+actions:
+  - id: PM-2026-001-A1
+    title: Add a canary stage to the prompt rollout pipeline
+    type: prevent
+    priority: P2
+    owner: bo.chen
+    due: 2026-07-15
+    status: open
+    success_criteria: canary blocks any prompt change whose refund-policy eval pass rate drops below 99%
+    owner_changes:
+      - from: alice.ng
+        to: bo.chen
+        at: 2026-06-14
+        reason: alice.ng moved to the evals team; bo.chen owns the rollout pipeline
+```
+
+## Options
+None. The rule needs git: without a base revision (a plain `pmcheck check` of the whole
+repository, or a folder that is not a git work tree) it has nothing to compare and stays silent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pmcheck.context import Context
+from pmcheck.findings import Severity, Violation
+from pmcheck.model import Postmortem
+
+CODE = "PM106"
+NAME = "owner-changed-without-record"
+SEVERITY = Severity.ERROR
+SCOPE = "document"
+
+
+@dataclass(frozen=True)
+class Handover:
+    """An owner that differs between two versions of an action, and whether it was recorded."""
+
+    old: str
+    new: str
+    recorded: bool
+
+
+def _owner(action: Mapping[str, Any]) -> str | None:
+    value = action.get("owner")
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _entries(action: Mapping[str, Any], key: str) -> list[Any]:
+    value = action.get(key)
+    return list(value) if isinstance(value, list) else []
+
+
+def first_rewritten(base: Sequence[Any], head: Sequence[Any]) -> int | None:
+    """Index of the first entry of ``base`` that ``head`` changed or dropped (append-only check)."""
+    for n, entry in enumerate(base):
+        if n >= len(head) or head[n] != entry:
+            return n
+    return None
+
+
+def judge_handover(base: Mapping[str, Any], head: Mapping[str, Any]) -> Handover | None:
+    """Whether the change of ``owner`` from ``base`` to ``head`` was recorded; None if unchanged.
+
+    The entries ``head`` appended must chain from the old owner to the new one. An owner that
+    is missing, empty or not a single id on either side is PM101's or PM102's business.
+    """
+    old, new = _owner(base), _owner(head)
+    if old is None or new is None or old == new:
+        return None
+    before = _entries(base, "owner_changes")
+    after = _entries(head, "owner_changes")
+    appended = after[len(before):] if first_rewritten(before, after) is None else after
+    current = old
+    for entry in appended:
+        if isinstance(entry, Mapping) and entry.get("from") == current and isinstance(entry.get("to"), str):
+            current = entry["to"]
+            if current == new:
+                return Handover(old, new, True)
+    return Handover(old, new, False)
+
+
+def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
+    git = ctx.git
+    if git is None:
+        return
+    for action in pm.actions:
+        base = git.base_actions.get(action.id)
+        if base is None:
+            continue
+        before = _entries(base, "owner_changes")
+        after = _entries(action.raw, "owner_changes")
+        rewritten = first_rewritten(before, after)
+        if rewritten is not None:
+            dropped = rewritten >= len(after)
+            yield Violation(
+                CODE,
+                action.at + (("owner_changes",) if dropped else ("owner_changes", rewritten)),
+                f"owner_changes entry {rewritten + 1} of action {action.id} was "
+                f"{'deleted' if dropped else 'rewritten'}; the list is append-only",
+                hint="restore the earlier entries as they were and append a new entry for the new hand-over",
+                action=action.id,
+            )
+        handover = judge_handover(base, action.raw)
+        if handover is None or handover.recorded:
+            continue
+        yield Violation(
+            CODE,
+            action.at + ("owner",),
+            f"owner of action {action.id} changed from {handover.old} to {handover.new} "
+            "without an owner_changes entry",
+            hint=f"append to owner_changes: {{from: {handover.old}, to: {handover.new}, at, reason}}",
+            action=action.id,
+        )
