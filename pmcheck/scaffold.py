@@ -1,0 +1,176 @@
+"""``pmcheck init`` and ``pmcheck new``: start a postmortem repository, start a postmortem.
+
+The files written are templates packaged under ``pmcheck/templates/scaffold/``. ``init`` writes
+a policy with every key explained, a roster, one example postmortem that passes every rule,
+the pre-commit configuration, a pull-request workflow and a copy of the postmortem schema in
+``.pmcheck/`` for editors (the ``# yaml-language-server: $schema=`` line of each postmortem
+points at it with a relative path, so completion works offline and follows the version of
+pmcheck that wrote it). ``init`` refuses to overwrite anything without ``--force`` and then
+writes nothing at all.
+
+``new`` takes the next free number of the year: one more than the highest id of the year found
+in postmortem file names, their ``id:`` lines or the operating log (which still lists
+postmortems whose files were deleted), so an id is never reused. Its template passes the schema
+and fails the check only on what the author must still decide: the owners and the dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path, PurePosixPath
+
+import click
+import jinja2
+
+from pmcheck import __version__
+from pmcheck.errors import UsageError
+from pmcheck.policy import Policy, find_root, load_policy
+from pmcheck.repository import discover
+from pmcheck.schema import schema_text
+
+SCHEMA_FILE = ".pmcheck/postmortem.schema.json"
+_ID = re.compile(r"\bPM-(\d{4})-(\d{3,})\b")
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One file ``init`` writes: repo-relative target and its content."""
+
+    target: str
+    text: str
+
+
+def _template_text(name: str) -> str:
+    return resources.files("pmcheck").joinpath("templates", "scaffold", name).read_text(encoding="utf-8")
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FunctionLoader(_template_text),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def init_plan() -> list[Planned]:
+    """Every file ``pmcheck init`` writes, in the order it writes them."""
+    env = _environment()
+    return [
+        Planned("pmcheck.yaml", _template_text("pmcheck.yaml")),
+        Planned("people.yaml", _template_text("people.yaml")),
+        Planned("postmortems/PM-2026-001.yaml", _template_text("example-postmortem.yaml")),
+        Planned(SCHEMA_FILE, schema_text("postmortem")),
+        Planned(".pre-commit-config.yaml", env.get_template("pre-commit-config.yaml.j2").render(version=__version__)),
+        Planned(".github/workflows/pmcheck.yml", _template_text("workflow.yml")),
+    ]
+
+
+def init_command(directory: str, force: bool) -> int:
+    """Scaffold a postmortem repository in ``directory``; exit code (UsageError: exit 2)."""
+    root = Path(directory)
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"{directory}: not a directory")
+    plan = init_plan()
+    if not force:
+        for item in plan:
+            if (root / item.target).exists() or (root / item.target).is_symlink():
+                shown = (root / item.target).as_posix()
+                raise UsageError(f"{shown} already exists; nothing was written (use --force to overwrite)")
+    for item in plan:
+        path = root / item.target
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.is_symlink():
+                path.unlink()
+            path.write_text(item.text, encoding="utf-8", newline="\n")
+        except OSError as error:
+            raise UsageError(f"cannot write {path.as_posix()}: {error.strerror or error}") from None
+        click.echo(f"wrote {path.as_posix()}")
+    click.echo("next: `pmcheck check`, `pmcheck render`, then `pre-commit install` and commit")
+    return 0
+
+
+def used_numbers(root: Path, policy: Policy, year: int) -> set[int]:
+    """Numbers of ``year`` already taken by a postmortem file, an ``id:`` or the log."""
+    numbers: set[int] = set()
+    texts: list[str] = []
+    for rel in discover(root, policy):
+        texts.append(PurePosixPath(rel).stem)
+        try:
+            with open(root / rel, encoding="utf-8", errors="replace") as handle:
+                head = handle.read(64 * 1024)
+        except OSError:
+            continue
+        texts += re.findall(r"^id:\s*['\"]?(\S+?)['\"]?\s*$", head, re.M)
+    try:
+        texts.append((root / policy.log).read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        pass
+    for text in texts:
+        for match in _ID.finditer(text):
+            if int(match[1]) == year:
+                numbers.add(int(match[2]))
+    return numbers
+
+
+def postmortem_folder(policy: Policy) -> str:
+    """The folder new postmortems go to: the fixed part of the first ``postmortems:`` glob."""
+    fixed: list[str] = []
+    for part in PurePosixPath(policy.postmortems[0]).parts[:-1]:
+        if any(ch in part for ch in "*?["):
+            break
+        fixed.append(part)
+    return "/".join(fixed)
+
+
+def new_command(repo: str | None, config: str | None, severity: str | None, title: str | None, as_of: dt.date | None) -> int:
+    """Create the next ``PM-YYYY-NNN.yaml``; exit code (UsageError: exit 2)."""
+    root = find_root(repo, None)
+    policy = load_policy(root, config)
+    day = as_of if as_of is not None else policy.today()
+    levels = list(policy.severities)
+    chosen = severity if severity is not None else levels[min(1, len(levels) - 1)]
+    if chosen not in policy.severities:
+        raise UsageError(f"--severity {chosen!r}: the policy defines {', '.join(levels)}")
+    if title is not None and (not title.strip() or "\n" in title or "\r" in title):
+        raise UsageError("--title must be one non-empty line")
+    level = policy.severities[chosen]
+    priority = level.default_priority
+    number = max(used_numbers(root, policy, day.year), default=0) + 1
+    pm_id = f"PM-{day.year}-{number:03d}"
+    folder = root / postmortem_folder(policy)
+    path = folder / f"{pm_id}.yaml"
+    schema_ref = PurePosixPath(os.path.relpath(root / SCHEMA_FILE, folder).replace(os.sep, "/")).as_posix()
+    text = _environment().get_template("postmortem.yaml.j2").render(
+        id=pm_id,
+        # A JSON string is a YAML double-quoted scalar: any title stays one safe value.
+        title=json.dumps(title.strip() if title else "Say what failed, for whom, in one line", ensure_ascii=False),
+        severity=chosen,
+        as_of=day.isoformat(),
+        priority=priority,
+        critical=level.critical,
+        needs_criteria=level.critical or policy.is_critical_priority(priority),
+        people=policy.people,
+        failure_mode=policy.failure_modes[0] if policy.failure_modes else "other",
+        schema_ref=schema_ref,
+    )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise UsageError(f"{path.relative_to(root).as_posix()} already exists") from None
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+    click.echo(f"wrote {path.relative_to(root).as_posix()}")
+    if not (root / SCHEMA_FILE).is_file():
+        click.echo(f"tip: `pmcheck schema > {SCHEMA_FILE}` gives editors completion for it", err=True)
+    return 0
