@@ -178,6 +178,11 @@ def _load_config_file(folder: Path, name: str, display: str) -> Loaded:
     for error in iter_schema_errors(validator, loaded.data, loaded.spans.yaml11_bools):
         hint = f" ({error.hint})" if error.hint else ""
         raise _config_error(loaded, error.at, error.message + hint)
+    from pmcheck.rules import REGISTRY  # here, not at the top: rule modules import the policy
+
+    for code in loaded.data.get("rules") or {}:
+        if code not in REGISTRY:
+            raise _config_error(loaded, ("rules", code), f"rules.{code}: unknown rule code (see `pmcheck rules`)")
     return loaded
 
 
@@ -212,6 +217,15 @@ def _build(root: Path, source: str | None, raw: dict[str, Any], user: Loaded | N
     for rank, (name, spec) in enumerate(raw["severities"].items()):
         default_priority = str(spec.get("default_priority", least_urgent))
         if default_priority not in priorities:
+            if user is not None and "severities" not in user.data:
+                # The built-in severities name the built-in priorities; a `priorities:` table
+                # replaces those whole, so point at it rather than at a line the user never wrote.
+                raise fail(
+                    ("priorities",),
+                    f"priorities: the built-in severity {name} expects priority {default_priority!r}, "
+                    f"which this table does not define ({', '.join(priorities)}); a `priorities:` "
+                    "table replaces the built-in one, so list every level or set `severities:` too",
+                )
             raise fail(
                 ("severities", name, "default_priority"),
                 f"severities.{name}.default_priority: {default_priority!r} is not a priority "

@@ -207,6 +207,11 @@ def _translate(error: ValidationError, yaml11_bools: Mapping[DataPath, str]) -> 
     kind = error.validator
     expected = error.validator_value
     instance = error.instance
+    if "propertyNames" in error.absolute_schema_path and isinstance(instance, str):
+        # jsonschema reports a bad key at its mapping; point at the key itself.
+        described = error.schema.get("description") if isinstance(error.schema, dict) else None
+        yield SchemaError(at + (instance,), f"{where}: key {_excerpt(instance)} is not a valid name", described or "")
+        return
     if kind == "required":
         missing = [k for k in expected if isinstance(instance, dict) and k not in instance]
         for key in missing:
@@ -247,7 +252,9 @@ def _translate(error: ValidationError, yaml11_bools: Mapping[DataPath, str]) -> 
                 code="PM008",
             )
             return
-        yield SchemaError(at, f"{where}: {_excerpt(instance)} is not one of {_join(expected)}")
+        # `false` is in some enumerations only because YAML 1.1 reads a bare `off` as false.
+        shown = [v for v in expected if not isinstance(v, bool)] or expected
+        yield SchemaError(at, f"{where}: {_excerpt(instance)} is not one of {_join(shown)}")
         return
     if kind == "const":
         yield SchemaError(at, f"{where}: must be {expected!r}, got {_excerpt(instance)}")
