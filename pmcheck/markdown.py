@@ -1,0 +1,103 @@
+"""Escaping text from postmortems for the Markdown of the operating log.
+
+Postmortem files come from many hands, and the log is read on GitHub, so every string taken
+from them is made inert before it is printed: it stays on one line, cannot end a table cell,
+open a code span, emphasis, a link, an image or raw HTML, cannot start a heading, quote or
+list, and cannot ping people (``@name``), reference issues (``#123``) or become an autolink.
+
+Text is made inert, not removed: the reader sees what the author wrote. GitHub hides nothing a
+reader would miss: ``&#8203;`` (a zero-width space) between ``@`` and a name is what bots such
+as Renovate use to quote a handle without notifying its owner.
+
+``escape`` is safe in a table cell and in running text. The log's templates never have to call
+it: ``finalize`` (installed as Jinja's ``finalize`` hook) escapes every string a template
+prints unless the view marked it as ``Markdown`` it built itself.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+from urllib.parse import quote
+
+# Zero-width space as a character reference: visible in the source, invisible on the page.
+ZWSP = "&#8203;"
+
+# Punctuation that always means something to CommonMark or GFM inline parsing.
+_BACKSLASHED = frozenset("\\`*[]|~$!")
+_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+_SPECIAL = re.compile(r"[\\`*\[\]|~$!<>&@#_]|:(?=//)|(?<=[wW]{3})\.")
+# A block marker at the start of a line: heading, quote, list item, thematic break, table.
+_LEADING = re.compile(r"(?:#|>|[-+=]|\d+[.)])")
+# Line breaks CommonMark or browsers honour, plus other separators, all become one space.
+_SPACES = re.compile(r"[\s\u2028\u2029\u0085]+")
+
+
+class Markdown(str):
+    """Markdown the view built from escaped parts: printed as is."""
+
+    __slots__ = ()
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: control and format characters removed, whitespace runs one space."""
+    if not text.isprintable():
+        # Control and format characters go: bidirectional overrides can make a row read
+        # differently from what it says, zero-width ones can hide a mention from this module.
+        text = "".join(ch for ch in text if ch in "\t\n\r" or unicodedata.category(ch) not in ("Cc", "Cf"))
+    return _SPACES.sub(" ", text).strip()
+
+
+def _escape_one(match: re.Match[str]) -> str:
+    ch = match[0]
+    if ch in _ENTITIES:
+        return _ENTITIES[ch]
+    if ch in _BACKSLASHED:
+        return "\\" + ch
+    if ch == "_":
+        # Between two letters or digits `_` cannot open or close emphasis; `in_progress`
+        # stays readable in the source.
+        text, i = match.string, match.start()
+        inner = 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
+        return "_" if inner else "\\_"
+    if ch in "@#":
+        # `@name` notifies, `#123` links an issue, `a@b.example` becomes a mail link.
+        return ch + ZWSP
+    if ch == ":":
+        # `https://...` becomes a link on GitHub even without angle brackets; so does `www.`.
+        return ":" + ZWSP
+    return ZWSP + "."
+
+
+def escape(text: str) -> str:
+    """``text`` as inert Markdown for a table cell or running text, on one line."""
+    escaped = _SPECIAL.sub(_escape_one, one_line(text))
+    leading = _LEADING.match(escaped)
+    if leading:
+        # A leading marker must not start a block when the text begins a line.
+        escaped = leading[0][:-1] + "\\" + leading[0][-1] + escaped[leading.end() :]
+    return escaped
+
+
+def finalize(value: Any) -> Any:
+    """Jinja's ``finalize`` hook: escape every printed string the view did not build."""
+    if isinstance(value, Markdown):
+        return value
+    if isinstance(value, str):
+        return escape(value)
+    return value
+
+
+def link(text: str, href: str) -> Markdown:
+    """A link the view makes: ``text`` escaped, ``href`` percent-encoded."""
+    return Markdown(f"[{escape(text)}]({quote(href, safe='/#.-_~')})")
+
+
+def emphasis(text: str) -> Markdown:
+    return Markdown(f"*{escape(text)}*")
+
+
+def join(parts: list[str], separator: str = ", ") -> Markdown:
+    """Parts joined, each escaped unless it is already ``Markdown``."""
+    return Markdown(separator.join(finalize(p) for p in parts))
