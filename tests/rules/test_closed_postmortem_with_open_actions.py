@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pmcheck.findings import Finding
 from tests.rules.conftest import RunCheck
 from tests.rules.where import where
 
@@ -25,7 +26,7 @@ def fragment(pm_status: str, *actions: tuple[str, str]) -> str:
     return out
 
 
-def pm307(findings: list) -> list:  # type: ignore[type-arg]
+def pm307(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.code == "PM307"]
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pmcheck.findings import Finding
 from tests.rules.conftest import RunCheck
 from tests.rules.where import where
 
@@ -20,7 +21,7 @@ actions:
 {extra}"""
 
 
-def pm302(findings: list) -> list:  # type: ignore[type-arg]
+def pm302(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.code == "PM302"]
 
 

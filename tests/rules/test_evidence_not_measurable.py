@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from pmcheck.findings import Finding
 from pmcheck.rules.evidence_not_measurable import missing_metric_keys, well_formed_url
 from tests.rules.conftest import RunCheck
 from tests.rules.where import where
@@ -24,7 +25,7 @@ actions:
 {evidence}"""
 
 
-def pm303(findings: list) -> list:  # type: ignore[type-arg]
+def pm303(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.code == "PM303"]
 
 

@@ -4,11 +4,12 @@ from pathlib import Path
 
 import pytest
 
+from pmcheck.findings import Finding
 from tests.rules.conftest import RunCheck
 from tests.rules.where import where
 
 
-def pm402(findings: list) -> list:  # type: ignore[type-arg]
+def pm402(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.code == "PM402"]
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pmcheck.findings import Finding
 from tests.rules.conftest import RunCheck
 from tests.rules.where import where
 
@@ -23,7 +24,7 @@ def action(n: int, type_: str, status: str = "open") -> str:
     return text
 
 
-def pm403(findings: list) -> list:  # type: ignore[type-arg]
+def pm403(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.code == "PM403"]
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pmcheck.findings import Finding
 from tests.rules.conftest import RunCheck
 from tests.rules.where import where
 
@@ -45,7 +46,7 @@ related_incidents:
 OTHER = "id: PM-2026-003\nworkflow: other-flow\nservices: [other]\nfailure_modes: [capacity]\n"
 
 
-def pm502(run: RunCheck, earlier_actions: str, later: str | None = None) -> list:  # type: ignore[type-arg]
+def pm502(run: RunCheck, earlier_actions: str, later: str | None = None) -> list[Finding]:
     docs = {"PM-2026-001": EARLIER_HEAD + earlier_actions, "PM-2026-002": later or recurrence(), "PM-2026-003": OTHER}
     return [f for f in run(docs) if f.code == "PM502"]
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from pmcheck.findings import Finding
 from tests.rules.conftest import RunCheck
 from tests.rules.where import where
 
@@ -31,7 +32,7 @@ def fragment(reviews: str = "", priority: str = "P1", status: str = "in_progress
 {closed}"""
 
 
-def pm401(findings: list) -> list:  # type: ignore[type-arg]
+def pm401(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.code == "PM401"]
 
 

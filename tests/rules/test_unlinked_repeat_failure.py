@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from pmcheck.context import Context, Corpus
+from pmcheck.findings import Finding
 from pmcheck.model import Postmortem, build_postmortem, zone
 from pmcheck.policy import load_policy
 from pmcheck.rules import unlinked_repeat_failure
@@ -24,7 +25,7 @@ incident:
 {extra}"""
 
 
-def pm501(findings: list) -> list:  # type: ignore[type-arg]
+def pm501(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.code == "PM501"]
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pmcheck.findings import Finding
 from tests.rules.conftest import RunCheck
 from tests.rules.where import where
 
@@ -28,7 +29,7 @@ actions:
 {verification}"""
 
 
-def pm305(findings: list) -> list:  # type: ignore[type-arg]
+def pm305(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.code == "PM305"]
 
 
