@@ -88,7 +88,8 @@ def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:
             buckets[key].append(pm)
 
     reported: dict[tuple[str, str], tuple[Postmortem, Postmortem, Key]] = {}
-    for key in sorted(buckets):
+    # Workflow keys first, so a pair found through both is named by its workflow.
+    for key in sorted(buckets, key=lambda k: (k[0][0] != "workflow", k)):
         bucket = sorted(buckets[key], key=lambda pm: (start[pm.id], pm.id))
         position = {pm.id: n for n, pm in enumerate(bucket)}
         for n in range(1, len(bucket)):

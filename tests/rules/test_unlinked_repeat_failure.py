@@ -35,7 +35,7 @@ def test_the_newer_postmortem_is_reported_at_the_root(run: RunCheck) -> None:
     f = findings[0]
     assert (f.path, f.pointer, f.postmortem) == ("postmortems/PM-2026-002.yaml", "", "PM-2026-002")
     assert f.message == (
-        "postmortem PM-2026-002 repeats PM-2026-001 (service support-api, failure mode hallucination, "
+        "postmortem PM-2026-002 repeats PM-2026-001 (workflow support-assistant, failure mode hallucination, "
         "92 days apart) and neither links the other"
     )
 
