@@ -130,7 +130,8 @@ def _rule(module: ModuleType) -> Rule:
 _MODULES = [
     module
     for module in globals().copy().values()
-    if isinstance(module, ModuleType) and module.__name__.startswith("pmcheck.rules.")
+    # Rule modules are the imported submodules that declare a CODE; shared helpers are not.
+    if isinstance(module, ModuleType) and module.__name__.startswith("pmcheck.rules.") and hasattr(module, "CODE")
 ]
 
 REGISTRY: dict[str, Rule] = {rule.code: rule for rule in sorted(map(_rule, _MODULES), key=lambda r: r.code)}
