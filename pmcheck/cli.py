@@ -220,7 +220,11 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.ClickException as error:
-        error.show()
+        # One line, like every other exit-2 error: click's own form spends four on usage text.
+        see = ""
+        if isinstance(error, click.UsageError) and error.ctx is not None:
+            see = f" (see `{error.ctx.command_path} --help`)"
+        click.echo(f"pmcheck: error: {error.format_message()}{see}", err=True)
         sys.exit(EXIT_USAGE)
     except click.exceptions.Abort:
         click.echo("pmcheck: aborted", err=True)
