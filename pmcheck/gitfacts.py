@@ -361,7 +361,9 @@ class HistoryReader:
         options = ["--raw", "-z", "--no-abbrev", "-M", "--no-color", "--no-ext-diff", "--reverse", "--date-order"]
         options.append(f"--format={_COMMIT_MARK}%H%x00%an%x00%ae%x00%aI")
         if since is not None:
-            options.append(f"--since={since.isoformat()}")
+            # git reads a bare date as that day at the current time of day, in local time; ask
+            # for a little more and let the caller filter on the author date exactly.
+            options.append(f"--since={(since - dt.timedelta(days=2)).isoformat()}T00:00:00")
         out = self._wt.repo.git.log(*options, "--", *pathspecs, stdout_as_string=False)
         return list(self._parse_log(out.decode("utf-8", "replace")))
 

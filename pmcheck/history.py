@@ -1,0 +1,254 @@
+"""Every due-date and owner change in the git history of the postmortem files.
+
+One ``git log`` pass lists the commits that touched postmortem files, with the blob of each file
+before and after the commit. Each distinct blob is parsed once (cached by blob id) with the
+hardened loader, and the two versions of every action are compared by action id: a moved
+``due`` or a new ``owner`` is a change, recorded when the commit appended the matching
+``deadline_changes``/``owner_changes`` entries (the same judgement as PM203 and PM106).
+
+A shallow clone has no usable history: git would present the shallow boundary as the commit
+that created every file. ``load_history`` then says so (``History.shallow``) and reports nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import time
+import zoneinfo
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from pmcheck.errors import GitError
+from pmcheck.policy import Policy
+from pmcheck.rules.deadline_moved_without_record import judge_move
+from pmcheck.rules.owner_changed_without_record import judge_handover
+
+if TYPE_CHECKING:
+    from pmcheck.gitfacts import Commit
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, order=True)
+class Change:
+    """One due-date or owner change of one action in one commit."""
+
+    timestamp: dt.datetime
+    date: dt.date  # the author date in the policy's time zone
+    commit: str
+    path: str
+    postmortem: str
+    action: str
+    field: str  # "due" or "owner"
+    old: str
+    new: str
+    recorded: bool
+    author: str
+    author_email: str
+
+
+@dataclass(frozen=True)
+class History:
+    shallow: bool
+    changes: tuple[Change, ...] = ()
+    commits: int = 0
+    blobs: int = 0
+
+    @property
+    def unrecorded(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if not c.recorded)
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    postmortem: str | None
+    actions: Mapping[str, Mapping[str, Any]]
+
+
+def load_history(
+    root: Path,
+    policy: Policy,
+    since: dt.date | None = None,
+    progress: Progress | None = None,
+) -> History | None:
+    """The history of the postmortem files under ``root``; None outside a git work tree."""
+    from pmcheck import gitfacts  # GitPython is imported by that module only
+
+    reader = gitfacts.open_history(root)
+    if reader is None:
+        return None
+    with reader:
+        try:
+            if reader.shallow:
+                return History(shallow=True)
+            tz = zoneinfo.ZoneInfo(policy.timezone)
+            commits = reader.commits(policy.postmortems, since)
+            if since is not None:
+                commits = [c for c in commits if c.author_date.astimezone(tz).date() >= since]
+            cache: dict[str, _Parsed] = {}
+
+            def parsed(blob: str | None, path: str) -> _Parsed:
+                if blob is None:
+                    return _Parsed(None, {})
+                hit = cache.get(blob)
+                if hit is None:
+                    data = gitfacts.parse_blob(reader.blob(blob), path)
+                    pm_id = data.get("id") if isinstance(data, dict) else None
+                    hit = _Parsed(pm_id if isinstance(pm_id, str) else None, gitfacts.actions_by_id(data))
+                    cache[blob] = hit
+                return hit
+
+            changes: list[Change] = []
+            for n, commit in enumerate(commits):
+                if progress is not None:
+                    progress(n, len(commits))
+                for file in commit.files:
+                    if file.old_blob is None or file.new_blob is None or file.new_path is None:
+                        continue
+                    before = parsed(file.old_blob, file.old_path or file.new_path)
+                    after = parsed(file.new_blob, file.new_path)
+                    changes.extend(_compare(commit, file.new_path, before, after, policy, tz))
+            if progress is not None:
+                progress(len(commits), len(commits))
+        except gitfacts.GitCommandNotFound:
+            raise GitError("history needs git, and no git executable was found") from None
+        except gitfacts.GitCommandError as error:
+            raise GitError(f"git log failed: {_first_line(str(error.stderr or error))}") from None
+    return History(shallow=False, changes=tuple(sorted(changes)), commits=len(commits), blobs=len(cache))
+
+
+def _compare(
+    commit: Commit, path: str, before: _Parsed, after: _Parsed, policy: Policy, tz: dt.tzinfo
+) -> Iterator[Change]:
+    """The due-date and owner changes between two versions of one postmortem file."""
+    stamp = commit.author_date
+    for action_id, head in after.actions.items():
+        base = before.actions.get(action_id)
+        if base is None:
+            continue
+
+        def change(field: str, old: str, new: str, recorded: bool) -> Change:
+            return Change(
+                timestamp=stamp,
+                date=stamp.astimezone(tz).date(),
+                commit=commit.sha,
+                path=path,
+                postmortem=after.postmortem or before.postmortem or "",
+                action=action_id,
+                field=field,
+                old=old,
+                new=new,
+                recorded=recorded,
+                author=commit.author_name,
+                author_email=commit.author_email,
+            )
+
+        priority = head.get("priority")
+        critical = isinstance(priority, str) and policy.is_critical_priority(priority)
+        move = judge_move(base, head, critical)
+        if move is not None:
+            yield change("due", move.old.isoformat(), move.new.isoformat(), move.recorded)
+        handover = judge_handover(base, head)
+        if handover is not None:
+            yield change("owner", handover.old, handover.new, handover.recorded)
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().strip("'").splitlines() if line.strip()]
+    return lines[0] if lines else "unknown error"
+
+
+class ProgressBar:
+    """A progress bar on stderr, shown only on a terminal and only once a walk takes over a second."""
+
+    def __init__(self, stream: TextIO, delay: float = 1.0, width: int = 30) -> None:
+        self._stream = stream
+        self._start = time.monotonic()
+        self._delay = delay
+        self._width = width
+        self._shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self._shown and time.monotonic() - self._start < self._delay:
+            return
+        self._shown = True
+        filled = self._width * done // total if total else self._width
+        bar = "#" * filled + "-" * (self._width - filled)
+        self._stream.write(f"\rhistory [{bar}] {done}/{total} commits")
+        if done >= total:
+            self._stream.write("\r\033[K")
+        self._stream.flush()
+
+
+def _clean(text: str) -> str:
+    """Author names and paths come from the repository: no control characters on a terminal."""
+    return "".join(c if c.isprintable() else "?" for c in text)
+
+
+def render_text(history: History) -> str:
+    lines = []
+    for c in history.changes:
+        state = "recorded" if c.recorded else "UNRECORDED"
+        lines.append(
+            f"{c.date.isoformat()}  {c.commit[:12]}  {_clean(c.action)}  {c.field:<5}  "
+            f"{_clean(c.old)} -> {_clean(c.new)}  {state}  {_clean(c.author)} <{_clean(c.author_email)}>  {_clean(c.path)}"
+        )
+    unrecorded = len(history.unrecorded)
+    noun = "change" if len(history.changes) == 1 else "changes"
+    lines.append(
+        f"{len(history.changes)} {noun} ({unrecorded} unrecorded) in {history.commits} "
+        f"commit{'' if history.commits == 1 else 's'} touching postmortems"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def render_json(history: History, since: dt.date | None) -> str:
+    payload = {
+        "version": 1,
+        "since": since.isoformat() if since else None,
+        "changes": [
+            {
+                "date": c.date.isoformat(),
+                "timestamp": c.timestamp.isoformat(),
+                "commit": c.commit,
+                "author": c.author,
+                "author_email": c.author_email,
+                "path": c.path,
+                "postmortem": c.postmortem or None,
+                "action": c.action,
+                "field": c.field,
+                "old": c.old,
+                "new": c.new,
+                "recorded": c.recorded,
+            }
+            for c in history.changes
+        ],
+        "summary": {
+            "commits": history.commits,
+            "changes": len(history.changes),
+            "unrecorded": len(history.unrecorded),
+            "by_field": {f: sum(1 for c in history.changes if c.field == f) for f in ("due", "owner")},
+        },
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def history_command(repo: str | None, config: str | None, since: dt.date | None, fmt: str) -> int:
+    """``pmcheck history``: print every due-date and owner change; exit 0 (2 without history)."""
+    import click
+
+    from pmcheck.engine import load_context
+
+    root, policy = load_context(repo, config, None)
+    progress = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    history = load_history(root, policy, since, progress)
+    if history is None:
+        raise GitError(f"{root} is not inside a git repository; `pmcheck history` reads the git history")
+    if history.shallow:
+        raise GitError("history unavailable (shallow clone): fetch the full history (actions/checkout: `fetch-depth: 0`)")
+    click.echo(render_json(history, since) if fmt == "json" else render_text(history), nl=False)
+    return 0
