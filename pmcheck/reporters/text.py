@@ -8,6 +8,7 @@ when asked for (the command line asks on a terminal without ``NO_COLOR``).
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from pmcheck.findings import Severity
@@ -17,6 +18,15 @@ if TYPE_CHECKING:
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+
+
+# Messages can quote file content; a newline would split a finding across lines and an escape
+# sequence (YAML's "\e") would reach the terminal, so both are shown escaped.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _clean(text: str) -> str:
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 def _plural(n: int, word: str) -> str:
@@ -40,11 +50,11 @@ def render(result: Result, color: bool = False) -> str:
         if color:
             code = f"{_COLORS[f.severity]}{_BOLD}{f.code}{_RESET}{_COLORS[f.severity]} {f.name}{_RESET}"
         tag = "[notice] " if f.notice else ""
-        lines.append(f"{f.path}:{f.line}:{f.column}: {tag}{code}: {f.message}")
+        lines.append(f"{_clean(f.path)}:{f.line}:{f.column}: {tag}{code}: {_clean(f.message)}")
         if f.hint:
-            hint = f"  hint: {f.hint}"
+            hint = f"  hint: {_clean(f.hint)}"
             lines.append(f"{_DIM}{hint}{_RESET}" if color else hint)
     for note in result.notes:
-        lines.append(f"note: {note}")
+        lines.append(f"note: {_clean(note)}")
     lines.append(summary_line(result))
     return "\n".join(lines) + "\n"
