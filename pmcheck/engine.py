@@ -174,6 +174,11 @@ def run_check(options: CheckOptions) -> Result:
     return _result(repository, ctx, options, reported)
 
 
+def check_repository(repository: Repository, ctx: Context) -> Result:
+    """Check every file of an already loaded repository (``render`` loads once, then reports)."""
+    return _result(repository, ctx, CheckOptions(), [d.path for d in repository.corpus.documents])
+
+
 def _result(repository: Repository, ctx: Context, options: CheckOptions, reported: list[str]) -> Result:
     corpus = repository.corpus
     reported_set = frozenset(reported)

@@ -72,6 +72,7 @@ from pmcheck.rules import (
     waiver_expired,
     waiver_too_long_or_self_approved,
     unused_waiver,
+    operating_log_stale,
     no_postmortems_found,
     # -- PM9xx rules register here --
 )
