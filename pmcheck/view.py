@@ -1,0 +1,835 @@
+"""The operating log's view: every number, sort and grouping the log shows, computed in Python.
+
+``build_view`` turns a loaded repository, the decided findings of the same run and the as-of
+date into a tree of frozen records; the template only loops over them and prints. Strings the
+view builds from escaped parts are ``Markdown``; every other string is escaped when printed
+(see ``pmcheck.markdown``), so neither template has to remember to.
+
+The view is linear in the number of actions: each action's life (created, closed, due date at
+any day) is worked out once and the weekly series read from that.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import datetime as dt
+import posixpath
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from pmcheck.catalogue import DOCS_URL, anchor
+from pmcheck.findings import Finding, Severity
+from pmcheck.markdown import Markdown, emphasis, escape, join, link
+from pmcheck.model import Action, Postmortem, parse_date, zone
+from pmcheck.people import Roster
+from pmcheck.policy import Policy, PriorityLevel
+from pmcheck.repository import Repository
+from pmcheck.rules import REGISTRY
+
+ROADMAP_TYPES = ("prevent", "detect", "mitigate")
+FIX_TYPES = frozenset({"prevent", "mitigate"})
+DASH = "—"
+
+
+class HistoryChange(Protocol):
+    """One due-date or owner change found in git (``pmcheck.history``)."""
+
+    @property
+    def date(self) -> dt.date | dt.datetime: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def field(self) -> str: ...
+    @property
+    def old(self) -> Any: ...
+    @property
+    def new(self) -> Any: ...
+    @property
+    def recorded(self) -> bool: ...
+
+
+class History(Protocol):
+    @property
+    def shallow(self) -> bool: ...
+    @property
+    def changes(self) -> Sequence[HistoryChange]: ...
+
+
+# -- records the template reads --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeverityRow:
+    name: str
+    critical: str
+    review_every: str
+    postmortem_review_within: str
+    default_priority: str
+
+
+@dataclass(frozen=True)
+class PriorityRow:
+    name: str
+    critical: str
+    slo: str
+    verification: str
+    escalation: str
+    max_extensions: str
+    done_closes: str
+
+
+@dataclass(frozen=True)
+class PolicyView:
+    source: str
+    timezone: str
+    slo_clock_start: Markdown
+    severities: tuple[SeverityRow, ...]
+    priorities: tuple[PriorityRow, ...]
+    closure_criteria: tuple[Markdown, ...]
+    due_soon_days: int
+    repeat_window_days: int
+    waiver_max_days: int
+
+
+@dataclass(frozen=True)
+class Counts:
+    postmortems: int
+    invalid_files: int
+    actions: int
+    open_actions: int
+    open_critical: int
+    overdue: int
+    overdue_critical: int
+    errors: int
+    warnings: int
+    infos: int
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    action: str
+    postmortem: str
+    severity: str
+    priority: str
+    title: str
+    owner: str
+    due: str
+    days: str
+    status: str
+    evidence: int
+    escalation: str
+
+
+@dataclass(frozen=True)
+class TrendWeek:
+    start: dt.date
+    end: dt.date
+    label: Markdown
+    open_critical: int
+    overdue_critical: int
+    opened: int
+    closed: int
+    slips: int
+    repeats: int
+    critical_incidents: int
+
+
+@dataclass(frozen=True)
+class Trend:
+    weeks: tuple[TrendWeek, ...]
+    start: dt.date
+    end: dt.date
+    y_max: int
+    critical_severities: str
+    critical_priorities: str
+    directions: tuple[str, ...]
+    history_note: Markdown
+
+
+@dataclass(frozen=True)
+class EscalationRow:
+    action: str
+    postmortem: str
+    priority: str
+    owner: str
+    due: dt.date
+    days_over: int
+    rung: str
+    escalate_to: str
+    sponsor: str
+    escalated_on: str
+    plan_updated: str
+    state: str
+
+
+@dataclass(frozen=True)
+class ClosureRow:
+    date: dt.date
+    action: str
+    postmortem: str
+    priority: str
+    title: str
+    outcome: str
+    evidence: str
+    decided_by: str
+
+
+@dataclass(frozen=True)
+class RoadmapRow:
+    action: str
+    postmortem: str
+    type: str
+    priority: str
+    title: str
+    owner: str
+    due: str
+    status: str
+
+
+@dataclass(frozen=True)
+class RoadmapMonth:
+    label: str
+    rows: tuple[RoadmapRow, ...]
+
+
+@dataclass(frozen=True)
+class RecurrenceRow:
+    postmortem: str
+    started: dt.date
+    earlier: str
+    earlier_started: dt.date
+    days_apart: int
+    shared: str
+    fix_not_shipped: Markdown
+
+
+@dataclass(frozen=True)
+class FlaggedRepeat:
+    code: Markdown
+    postmortem: str
+    message: str
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    id: Markdown
+    title: str
+    severity: str
+    status: str
+    started: dt.date
+    open_actions: int
+    actions: int
+    findings: int
+
+
+@dataclass(frozen=True)
+class InvalidFile:
+    path: str
+    codes: str
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    code: Markdown
+    name: str
+    severity: str
+    count: int
+
+
+@dataclass(frozen=True)
+class LogView:
+    as_of: dt.date
+    marker: Markdown
+    counts: Counts
+    policy: PolicyView
+    findings: tuple[FindingRow, ...]
+    agenda: tuple[AgendaRow, ...]
+    trend: Trend
+    escalations: tuple[EscalationRow, ...]
+    closures: tuple[ClosureRow, ...]
+    roadmap: tuple[RoadmapMonth, ...]
+    recurrences: tuple[RecurrenceRow, ...]
+    flagged_repeats: tuple[FlaggedRepeat, ...]
+    index: tuple[IndexRow, ...]
+    invalid: tuple[InvalidFile, ...]
+
+
+def marker(as_of: dt.date) -> Markdown:
+    """The comment that records the as-of date in the log (``render --check`` reads it back)."""
+    return Markdown(f"<!-- pmcheck:as-of {as_of.isoformat()} -->")
+
+
+# -- one action's life -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Life:
+    """When an action was open and what its due date was on any day, worked out once."""
+
+    pm: Postmortem
+    action: Action
+    critical: bool
+    terminal: bool
+    created: dt.date
+    # The day it became terminal; None while open. Terminal with no date: closed before
+    # anything the log looks at.
+    closed: dt.date | None
+    moves: tuple[tuple[dt.date, dt.date], ...]  # (recorded on, new due), by date
+    first_due: dt.date | None
+
+    def open_on(self, day: dt.date) -> bool:
+        if self.created > day:
+            return False
+        if not self.terminal:
+            return True
+        return self.closed is not None and self.closed > day
+
+    def due_on(self, day: dt.date) -> dt.date | None:
+        """The due date in force on ``day``, from the recorded deadline changes."""
+        n = bisect.bisect_right([at for at, _ in self.moves], day)
+        return self.moves[n - 1][1] if n else self.first_due
+
+    def overdue_on(self, day: dt.date) -> bool:
+        due = self.due_on(day)
+        return due is not None and day > due and self.open_on(day)
+
+
+def _closed_on(action: Action) -> dt.date | None:
+    if action.status == "verified" and action.verification is not None:
+        return action.verification.date
+    if action.closure is not None and action.closure.decided_at is not None:
+        return action.closure.decided_at
+    return action.completed_at
+
+
+def _life(pm: Postmortem, action: Action, policy: Policy) -> _Life:
+    moves = sorted(action.deadline_changes, key=lambda c: c.date)
+    terminal = policy.is_terminal(action.status, action.priority)
+    return _Life(
+        pm=pm,
+        action=action,
+        critical=policy.is_critical_priority(action.priority),
+        terminal=terminal,
+        created=action.created,
+        closed=_closed_on(action) if terminal else None,
+        moves=tuple((c.date, c.to_date) for c in moves),
+        first_due=moves[0].from_date if moves else action.due,
+    )
+
+
+# -- the sections ----------------------------------------------------------------------------
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def _owner(action: Action) -> str:
+    raw = action.owner_raw
+    if isinstance(raw, list):
+        return Markdown(f"{join([str(p) for p in raw])} {emphasis('(several owners)')}")
+    if isinstance(raw, str) and raw.strip():
+        return raw.strip()
+    team = f" (team {escape(action.team)})" if action.team else ""
+    return Markdown(emphasis("no owner") + team)
+
+
+def _policy_view(policy: Policy) -> PolicyView:
+    def yes(flag: bool) -> str:
+        return "yes" if flag else "no"
+
+    def ladder(level: PriorityLevel) -> str:
+        if not level.escalate:
+            return "none"
+        return "; ".join(
+            f"{r.to} when overdue" if r.after_days_overdue == 0 else f"{r.to} after {_days(r.after_days_overdue)} overdue"
+            for r in level.escalate
+        )
+
+    priorities = list(policy.priorities.values())
+    done_closes = [p.name for p in priorities if p.done_is_terminal]
+    verified = [p.name for p in priorities if p.requires_verification]
+    criteria = [
+        Markdown(
+            "An action is closed when it is `verified`, `wont_do` or `superseded`"
+            + (f"; `done` also closes {join(done_closes)}." if done_closes else ".")
+        ),
+        Markdown(
+            f"{join(verified)} need a `verification` with result `pass` by someone other than the owner."
+            if verified
+            else "No priority requires verification."
+        ),
+        Markdown("`done` and `verified` need at least one evidence item; a tracker link alone is not evidence."),
+        Markdown(
+            "`wont_do` and `superseded` need a `closure` decision with a rationale and who decided"
+            + (f" (a person with the approver role for {join([p.name for p in priorities if p.critical])})." if any(p.critical for p in priorities) else ".")
+        ),
+        Markdown("A moved due date is recorded in `deadline_changes`, approved by someone other than the owner."),
+    ]
+    return PolicyView(
+        source=policy.source or "built-in defaults",
+        timezone=policy.timezone,
+        slo_clock_start=Markdown("the action's `created` date" if policy.slo_clock_start == "created" else "the incident's `resolved_at`"),
+        severities=tuple(
+            SeverityRow(
+                name=s.name,
+                critical=yes(s.critical),
+                review_every=_days(s.review_every_days),
+                postmortem_review_within=_days(s.postmortem_review_within_days) if s.postmortem_review_within_days is not None else DASH,
+                default_priority=s.default_priority,
+            )
+            for s in policy.severities.values()
+        ),
+        priorities=tuple(
+            PriorityRow(
+                name=p.name,
+                critical=yes(p.critical),
+                slo=_days(p.slo_days),
+                verification="required" if p.requires_verification else "not required",
+                escalation=ladder(p),
+                max_extensions=str(p.max_extensions) if p.max_extensions is not None else "no limit",
+                done_closes=yes(p.done_is_terminal),
+            )
+            for p in priorities
+        ),
+        closure_criteria=tuple(criteria),
+        due_soon_days=policy.due_soon_days,
+        repeat_window_days=policy.repeat_window_days,
+        waiver_max_days=policy.waiver_max_days,
+    )
+
+
+@dataclass(frozen=True)
+class _Escalation:
+    rung: str
+    target: str | None
+    escalated_on: dt.date | None
+    plan_updated: dt.date | None
+    missing: bool
+
+
+def _escalation(life: _Life, level: PriorityLevel, roster: Roster | None, as_of: dt.date) -> _Escalation | None:
+    """Where an overdue action stands on its priority's escalation ladder; None below the first rung."""
+    action, pm = life.action, life.pm
+    if action.due is None or life.terminal or as_of <= action.due:
+        return None
+    days_over = (as_of - action.due).days
+    passed = [r for r in level.escalate if days_over >= r.after_days_overdue]
+    if not passed:
+        return None
+    missing = False
+    escalated_on: dt.date | None = None
+    target: str | None = None
+    for rung in passed:
+        target = pm.executive_sponsor if rung.to == "exec_sponsor" else (roster.manager_of(action.owner) if roster else None)
+        hits = [e.date for e in action.escalations if e.date >= action.due and (e.to == target or e.level == rung.to)]
+        if hits:
+            escalated_on = max(hits)
+        else:
+            missing = True
+    plan = [m.date for m in pm.mitigation_timeline if escalated_on is not None and m.date >= escalated_on]
+    top = passed[-1]
+    when = "when overdue" if top.after_days_overdue == 0 else f"after {_days(top.after_days_overdue)}"
+    return _Escalation(f"{top.to} {when}", target, escalated_on, min(plan) if plan else None, missing)
+
+
+def _agenda(lives: list[_Life], ctx_policy: Policy, roster: Roster | None, as_of: dt.date) -> tuple[AgendaRow, ...]:
+    rows: list[tuple[tuple[Any, ...], AgendaRow]] = []
+    for life in lives:
+        action, pm = life.action, life.pm
+        if life.terminal or not ctx_policy.is_critical_severity(pm.severity):
+            continue
+        due = action.due
+        over = (as_of - due).days if due is not None else 0
+        if due is None:
+            days = "no due date"
+        elif over > 0:
+            days = f"{_days(over)} over"
+        elif over == 0:
+            days = "due today"
+        else:
+            days = f"{_days(-over)} left"
+        level = ctx_policy.priorities.get(action.priority)
+        state = _escalation(life, level, roster, as_of) if level is not None else None
+        if action.escalations:
+            latest = max(action.escalations, key=lambda e: e.date)
+            escalation = f"{latest.level} {latest.to} on {latest.date.isoformat()}"
+        else:
+            escalation = DASH
+        if state is not None and state.missing:
+            escalation = Markdown(emphasis(f"missing: {state.rung}"))
+        key = (ctx_policy.priority_rank(action.priority), -over, due or dt.date.max, action.id)
+        rows.append(
+            (
+                key,
+                AgendaRow(
+                    action=action.id,
+                    postmortem=pm.id,
+                    severity=pm.severity,
+                    priority=action.priority,
+                    title=action.title,
+                    owner=_owner(action),
+                    due=due.isoformat() if due else DASH,
+                    days=days,
+                    status=action.status,
+                    evidence=len(action.evidence),
+                    escalation=escalation,
+                ),
+            )
+        )
+    rows.sort(key=lambda r: r[0])
+    return tuple(row for _, row in rows)
+
+
+def _later(a: dt.date | None, b: dt.date | None) -> bool:
+    return a is None or b is None or b > a
+
+
+def _trend(
+    lives: list[_Life],
+    postmortems: list[Postmortem],
+    recurrences: Sequence[RecurrenceRow],
+    policy: Policy,
+    as_of: dt.date,
+    history: History | None,
+) -> Trend:
+    tz = zone(policy.timezone)
+    n = policy.trend_weeks
+    first = as_of - dt.timedelta(days=7 * n - 1)
+    ends = [as_of - dt.timedelta(days=7 * (n - 1 - i)) for i in range(n)]
+
+    def week(day: dt.date | None) -> int | None:
+        """Index of the week holding ``day``; None outside the window."""
+        if day is None or day < first or day > as_of:
+            return None
+        return (day - first).days // 7
+
+    opened, closed, slips, repeats, incidents = ([0] * n for _ in range(5))
+    for life in lives:
+        if (i := week(life.created)) is not None:
+            opened[i] += 1
+        if life.terminal and (i := week(life.closed)) is not None:
+            closed[i] += 1
+        for change in life.action.deadline_changes:
+            if change.to_date > change.from_date and (i := week(change.date)) is not None:
+                slips[i] += 1
+    if history is not None and not history.shallow:
+        for h in history.changes:
+            day = h.date.astimezone(tz).date() if isinstance(h.date, dt.datetime) else h.date
+            if h.field == "due" and not h.recorded and _later(parse_date(str(h.old)), parse_date(str(h.new))):
+                if (i := week(day)) is not None:
+                    slips[i] += 1
+    for pm in postmortems:
+        if policy.is_critical_severity(pm.severity) and (i := week(pm.incident.started_at.astimezone(tz).date())) is not None:
+            incidents[i] += 1
+    for rec in recurrences:
+        if (i := week(rec.started)) is not None:
+            repeats[i] += 1
+    critical = [life for life in lives if life.critical]
+    weeks = tuple(
+        TrendWeek(
+            start=end - dt.timedelta(days=6),
+            end=end,
+            label=Markdown(end.strftime("%m-%d")),
+            open_critical=sum(1 for life in critical if life.open_on(end)),
+            overdue_critical=sum(1 for life in critical if life.overdue_on(end)),
+            opened=opened[i],
+            closed=closed[i],
+            slips=slips[i],
+            repeats=repeats[i],
+            critical_incidents=incidents[i],
+        )
+        for i, end in enumerate(ends)
+    )
+    note: str
+    if history is None:
+        note = "Deadline slips count the recorded `deadline_changes` that moved a due date later."
+    elif history.shallow:
+        note = "Deadline slips count recorded `deadline_changes` only: git history unavailable (shallow clone)."
+    else:
+        note = "Deadline slips count recorded `deadline_changes` and due-date moves git shows without a record."
+    critical_severities = [s.name for s in policy.severities.values() if s.critical]
+    critical_priorities = [p.name for p in policy.priorities.values() if p.critical]
+    return Trend(
+        weeks=weeks,
+        start=first,
+        end=as_of,
+        y_max=max([1] + [max(w.open_critical, w.overdue_critical) for w in weeks]),
+        critical_severities="/".join(critical_severities) or "critical",
+        critical_priorities="/".join(critical_priorities) or "critical",
+        directions=_directions(weeks, "/".join(critical_severities) or "critical"),
+        history_note=Markdown(note),
+    )
+
+
+def _directions(weeks: Sequence[TrendWeek], severities: str) -> tuple[str, ...]:
+    """Week over week, in words: "overdue critical actions rose from 2 to 5"."""
+    if len(weeks) < 2:
+        return ("One week shown; nothing to compare.",)
+    before, now = weeks[-2], weeks[-1]
+    series = (
+        ("open critical actions", "open_critical"),
+        ("overdue critical actions", "overdue_critical"),
+        ("actions opened", "opened"),
+        ("actions closed", "closed"),
+        ("deadline slips", "slips"),
+        ("repeat failures", "repeats"),
+        (f"{severities} incidents", "critical_incidents"),
+    )
+    out = []
+    for label, attr in series:
+        a, b = getattr(before, attr), getattr(now, attr)
+        if b > a:
+            out.append(f"{label} rose from {a} to {b}")
+        elif b < a:
+            out.append(f"{label} fell from {a} to {b}")
+        else:
+            out.append(f"{label} unchanged at {b}")
+    return tuple(out)
+
+
+def _escalations(lives: list[_Life], policy: Policy, roster: Roster | None, as_of: dt.date) -> tuple[EscalationRow, ...]:
+    rows: list[tuple[tuple[Any, ...], EscalationRow]] = []
+    for life in lives:
+        level = policy.priorities.get(life.action.priority)
+        state = _escalation(life, level, roster, as_of) if level is not None else None
+        if state is None:
+            continue
+        action, pm = life.action, life.pm
+        assert action.due is not None
+        days_over = (as_of - action.due).days
+        row = EscalationRow(
+            action=action.id,
+            postmortem=pm.id,
+            priority=action.priority,
+            owner=_owner(action),
+            due=action.due,
+            days_over=days_over,
+            rung=state.rung,
+            escalate_to=state.target or emphasis("nobody named"),
+            sponsor=pm.executive_sponsor or emphasis("none"),
+            escalated_on=state.escalated_on.isoformat() if state.escalated_on else DASH,
+            plan_updated=state.plan_updated.isoformat() if state.plan_updated else DASH,
+            state=Markdown("**missing**") if state.missing else "escalated",
+        )
+        rows.append(((not state.missing, policy.priority_rank(action.priority), -days_over, action.id), row))
+    rows.sort(key=lambda r: r[0])
+    return tuple(row for _, row in rows)
+
+
+def _closures(lives: list[_Life], start: dt.date, as_of: dt.date) -> tuple[ClosureRow, ...]:
+    rows: list[ClosureRow] = []
+    for life in lives:
+        if not life.terminal or life.closed is None or not start <= life.closed <= as_of:
+            continue
+        action = life.action
+        if action.closure is not None:
+            outcome = f"{action.status}: {action.closure.decision}"
+            if action.closure.superseded_by:
+                outcome += f" by {action.closure.superseded_by}"
+            decided = action.closure.decided_by or DASH
+        elif action.verification is not None:
+            outcome = f"{action.status} ({action.verification.result})"
+            decided = f"verified by {action.verification.by}"
+        else:
+            outcome = action.status
+            decided = DASH
+        types = sorted({e.type for e in action.evidence})
+        evidence = f"{len(action.evidence)} ({', '.join(types)})" if types else "none"
+        rows.append(
+            ClosureRow(
+                date=life.closed,
+                action=action.id,
+                postmortem=life.pm.id,
+                priority=action.priority,
+                title=action.title,
+                outcome=outcome,
+                evidence=evidence,
+                decided_by=decided,
+            )
+        )
+    rows.sort(key=lambda r: (-r.date.toordinal(), r.action))
+    return tuple(rows)
+
+
+def _roadmap(lives: list[_Life], policy: Policy, as_of: dt.date) -> tuple[RoadmapMonth, ...]:
+    groups: dict[tuple[int, int] | None, list[_Life]] = {}
+    for life in lives:
+        if life.terminal or life.action.type not in ROADMAP_TYPES:
+            continue
+        due = life.action.due
+        groups.setdefault((due.year, due.month) if due else None, []).append(life)
+    months: list[RoadmapMonth] = []
+    for key in sorted(groups, key=lambda k: k if k is not None else (10**6, 0)):
+        members = sorted(
+            groups[key],
+            key=lambda life: (life.action.due or dt.date.max, policy.priority_rank(life.action.priority), life.action.id),
+        )
+        label = dt.date(key[0], key[1], 1).strftime("%B %Y") if key else "No due date"
+        if key is not None and (key[0], key[1]) < (as_of.year, as_of.month):
+            label += " (overdue)"
+        months.append(
+            RoadmapMonth(
+                label=label,
+                rows=tuple(
+                    RoadmapRow(
+                        action=life.action.id,
+                        postmortem=life.pm.id,
+                        type=life.action.type,
+                        priority=life.action.priority,
+                        title=life.action.title,
+                        owner=_owner(life.action),
+                        due=life.action.due.isoformat() if life.action.due else DASH,
+                        status=life.action.status
+                        + (" (overdue)" if life.action.due is not None and as_of > life.action.due else ""),
+                    )
+                    for life in members
+                ),
+            )
+        )
+    return tuple(months)
+
+
+def _recurrences(postmortems: list[Postmortem], by_id: dict[str, Postmortem], policy: Policy, lives_by_pm: dict[str, list[_Life]]) -> tuple[RecurrenceRow, ...]:
+    tz = zone(policy.timezone)
+    pairs: dict[tuple[str, str], tuple[Postmortem, Postmortem]] = {}
+    for pm in postmortems:
+        for ref in pm.related_incidents:
+            other = by_id.get(ref.id)
+            if ref.relation != "recurrence" or other is None or other.id == pm.id:
+                continue
+            later, earlier = (pm, other) if (pm.incident.started_at, pm.id) >= (other.incident.started_at, other.id) else (other, pm)
+            pairs.setdefault((later.id, earlier.id), (later, earlier))
+    rows: list[RecurrenceRow] = []
+    for later, earlier in pairs.values():
+        shared = sorted(set(later.failure_modes) & set(earlier.failure_modes))
+        categories = {f.id: f.category for f in earlier.contributing_factors}
+        started = later.incident.started_at.astimezone(tz).date()
+        open_fixes = [
+            life.action.id
+            for life in lives_by_pm.get(earlier.id, ())
+            if life.action.type in FIX_TYPES
+            and not (life.terminal and life.closed is not None and life.closed <= started)
+            and (not shared or not life.action.addresses or any(categories.get(a) in shared for a in life.action.addresses))
+        ]
+        earlier_started = earlier.incident.started_at.astimezone(tz).date()
+        rows.append(
+            RecurrenceRow(
+                postmortem=later.id,
+                started=started,
+                earlier=earlier.id,
+                earlier_started=earlier_started,
+                days_apart=(started - earlier_started).days,
+                shared=", ".join(shared) or DASH,
+                fix_not_shipped=Markdown("**" + join(sorted(open_fixes)) + "**") if open_fixes else Markdown("no: every fix had shipped"),
+            )
+        )
+    rows.sort(key=lambda r: (-r.started.toordinal(), r.postmortem, r.earlier))
+    return tuple(rows)
+
+
+@functools.lru_cache(maxsize=None)
+def rule_link(code: str) -> Markdown:
+    rule = REGISTRY.get(code)
+    return link(code, f"{DOCS_URL}#{anchor(rule)}") if rule is not None else Markdown(escape(code))
+
+
+def _findings(findings: Sequence[Finding]) -> tuple[FindingRow, ...]:
+    counts = Counter(f.code for f in findings if not f.notice)
+    severity = {f.code: f.severity for f in findings}
+    return tuple(
+        FindingRow(
+            code=rule_link(code),
+            name=REGISTRY[code].name if code in REGISTRY else DASH,
+            severity=severity[code].label,
+            count=counts[code],
+        )
+        for code in sorted(counts)
+    )
+
+
+def build_view(
+    repository: Repository,
+    findings: Iterable[Finding],
+    as_of: dt.date,
+    history: History | None = None,
+) -> LogView:
+    """The operating log of ``repository`` as of ``as_of``, ready for a template.
+
+    ``findings`` are the decided findings of a check of the same repository on the same date;
+    ``history`` (from ``pmcheck.history``) adds due-date moves git shows without a record.
+    """
+    policy = repository.policy
+    corpus = repository.corpus
+    tz = zone(policy.timezone)
+    findings = list(findings)
+    postmortems = sorted(corpus.postmortems, key=lambda pm: pm.id)
+    lives = [_life(pm, action, policy) for pm in postmortems for action in pm.actions]
+    lives_by_pm: dict[str, list[_Life]] = {}
+    for life in lives:
+        lives_by_pm.setdefault(life.pm.id, []).append(life)
+
+    recurrences = _recurrences(postmortems, corpus.by_id, policy, lives_by_pm)
+    trend = _trend(lives, postmortems, recurrences, policy, as_of, history)
+
+    by_pm = Counter(f.postmortem for f in findings if not f.notice)
+    log_dir = posixpath.dirname(policy.log) or "."
+    index = tuple(
+        IndexRow(
+            id=link(pm.id, posixpath.relpath(pm.path, log_dir)),
+            title=pm.title,
+            severity=pm.severity,
+            status=pm.status,
+            started=pm.incident.started_at.astimezone(tz).date(),
+            open_actions=sum(1 for life in lives_by_pm.get(pm.id, ()) if not life.terminal),
+            actions=len(pm.actions),
+            findings=by_pm.get(pm.id, 0),
+        )
+        for pm in sorted(postmortems, key=lambda pm: (-pm.incident.started_at.timestamp(), pm.id))
+    )
+    load_codes: dict[str, set[str]] = {}
+    for issue in repository.issues:
+        load_codes.setdefault(issue.path, set()).add(issue.code)
+    invalid = tuple(
+        InvalidFile(d.path, ", ".join(sorted(load_codes.get(d.path, ()))) or DASH)
+        for d in corpus.documents
+        if d.postmortem is None
+    )
+    open_lives = [life for life in lives if not life.terminal]
+    overdue = [life for life in open_lives if life.action.due is not None and as_of > life.action.due]
+    severities = Counter(f.severity for f in findings if not f.notice)
+    flagged = tuple(
+        FlaggedRepeat(rule_link(f.code), f.postmortem or DASH, f.message)
+        for f in sorted(findings, key=lambda f: (f.postmortem or "", f.code, f.message))
+        if f.code.startswith("PM5") and not f.notice
+    )
+    return LogView(
+        as_of=as_of,
+        marker=marker(as_of),
+        counts=Counts(
+            postmortems=len(postmortems),
+            invalid_files=len(invalid),
+            actions=len(lives),
+            open_actions=len(open_lives),
+            open_critical=sum(1 for life in open_lives if life.critical),
+            overdue=len(overdue),
+            overdue_critical=sum(1 for life in overdue if life.critical),
+            errors=severities.get(Severity.ERROR, 0),
+            warnings=severities.get(Severity.WARNING, 0),
+            infos=severities.get(Severity.INFO, 0),
+        ),
+        policy=_policy_view(policy),
+        findings=_findings(findings),
+        agenda=_agenda(lives, policy, repository.roster, as_of),
+        trend=trend,
+        escalations=_escalations(lives, policy, repository.roster, as_of),
+        closures=_closures(lives, trend.start, as_of),
+        roadmap=_roadmap(lives, policy, as_of),
+        recurrences=recurrences,
+        flagged_repeats=flagged,
+        index=index,
+        invalid=invalid,
+    )

@@ -1,0 +1,253 @@
+"""The operating log's view: agenda order, the weekly risk trend, escalations, closures, repeats."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from pmcheck.context import Context
+from pmcheck.engine import check_repository, load_context
+from pmcheck.repository import discover, load_repository
+from pmcheck.view import History, LogView, build_view
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample-repo"
+ROSTER = ROOT / "tests" / "data" / "people.yaml"
+AS_OF = dt.date(2026, 6, 15)
+
+PM1 = """
+schema_version: 1
+id: PM-2026-001
+title: Support assistant invented a refund policy
+severity: SEV-1
+status: in_review
+workflow: support-assistant
+failure_modes: [hallucination]
+incident: {started_at: 2026-06-01T09:00:00Z, resolved_at: 2026-06-01T12:00:00Z}
+owner: alice.ng
+executive_sponsor: dana.kim
+actions:
+  - {id: PM-2026-001-A1, title: Gate rollouts on the refund eval, type: prevent, priority: P0,
+     owner: bo.chen, created: 2026-06-03, due: 2026-06-10, status: open, success_criteria: eval >= 99%}
+  - id: PM-2026-001-A2
+    title: Fall back to the policy page when the answer cites no source
+    type: mitigate
+    priority: P0
+    owner: bo.chen
+    created: 2026-06-03
+    due: 2026-06-20
+    status: in_progress
+    success_criteria: no uncited refund answer in 500 prompts
+    deadline_changes:
+      - {from: 2026-06-05, to: 2026-06-20, at: 2026-06-04, reason: vendor fix, approved_by: dana.kim}
+  - id: PM-2026-001-A3
+    title: Alert on refund answers without a policy citation
+    type: detect
+    priority: P1
+    owner: bo.chen
+    created: 2026-06-03
+    due: 2026-06-14
+    status: verified
+    success_criteria: alert fires in replay
+    evidence: [{type: alert, url: "https://grafana.example/alert/1"}]
+    completed_at: 2026-06-11
+    verification: {by: carol.wu, at: 2026-06-12, result: pass}
+  - {id: PM-2026-001-A4, title: Document the refund policy source, type: prevent, priority: P2,
+     owner: alice.ng, created: 2026-06-03, due: 2026-06-30, status: done, completed_at: 2026-06-10,
+     evidence: [{type: doc, url: "https://wiki.example/refunds"}]}
+"""
+
+PM2 = """
+schema_version: 1
+id: PM-2026-002
+title: Support assistant invented a refund policy again
+severity: SEV-2
+status: draft
+workflow: support-assistant
+failure_modes: [hallucination]
+incident: {started_at: 2026-06-10T09:00:00Z, resolved_at: 2026-06-10T10:00:00Z}
+owner: alice.ng
+executive_sponsor: dana.kim
+related_incidents: [{id: PM-2026-001, relation: recurrence}]
+actions:
+  - {id: PM-2026-002-A1, title: Pin the refund prompt version, type: prevent, priority: P1,
+     owner: alice.ng, due: 2026-07-01, status: open, success_criteria: pinned in all regions}
+"""
+
+
+def make_repo(root: Path, docs: dict[str, str], policy: str = "trend: {weeks: 2}\n") -> Path:
+    (root / "postmortems").mkdir(parents=True)
+    (root / "people.yaml").write_text(ROSTER.read_text())
+    (root / "pmcheck.yaml").write_text(policy)
+    for pm_id, text in docs.items():
+        (root / "postmortems" / f"{pm_id}.yaml").write_text(textwrap.dedent(text).lstrip())
+    return root
+
+
+def view_of(root: Path, as_of: dt.date, history: History | None = None) -> LogView:
+    root, policy = load_context(str(root), None, None)
+    repository = load_repository(root, policy, discover(root, policy))
+    result = check_repository(repository, Context(policy, repository.roster, as_of))
+    return build_view(repository, result.findings, as_of, history)
+
+
+@pytest.fixture
+def two(tmp_path: Path) -> LogView:
+    return view_of(make_repo(tmp_path, {"PM-2026-001": PM1, "PM-2026-002": PM2}), AS_OF)
+
+
+def test_trend_weeks_end_on_the_as_of_date(two: LogView) -> None:
+    weeks = two.trend.weeks
+    assert [(w.start, w.end) for w in weeks] == [
+        (dt.date(2026, 6, 2), dt.date(2026, 6, 8)),
+        (dt.date(2026, 6, 9), dt.date(2026, 6, 15)),
+    ]
+    assert two.trend.start == dt.date(2026, 6, 2)
+
+
+def test_trend_series_come_from_the_files(two: LogView) -> None:
+    first, last = two.trend.weeks
+    # A1, A2, A3 open on 06-08; by 06-15 A3 is verified and PM-2026-002-A1 has opened.
+    assert (first.open_critical, last.open_critical) == (3, 3)
+    # A1 went overdue on 06-11; A2's recorded extension keeps it in time.
+    assert (first.overdue_critical, last.overdue_critical) == (0, 1)
+    assert (first.opened, last.opened) == (4, 1)
+    assert (first.closed, last.closed) == (0, 2)
+    assert (first.slips, last.slips) == (1, 0)
+    assert (first.repeats, last.repeats) == (0, 1)
+    assert (first.critical_incidents, last.critical_incidents) == (0, 1)
+    assert two.trend.y_max == 3
+
+
+def test_trend_direction_in_words(two: LogView) -> None:
+    assert "overdue critical actions rose from 0 to 1" in two.trend.directions
+    assert "open critical actions unchanged at 3" in two.trend.directions
+    assert "actions opened fell from 4 to 1" in two.trend.directions
+
+
+def test_overdue_is_judged_with_the_due_date_in_force_that_week(tmp_path: Path) -> None:
+    # Before its extension was recorded on 06-04, A2 was due 06-05: overdue on 06-08 had the
+    # extension not existed; the trend reads the extension as of each week's end.
+    view = view_of(make_repo(tmp_path, {"PM-2026-001": PM1}), dt.date(2026, 6, 8))
+    assert view.trend.weeks[-1].overdue_critical == 0
+
+
+def test_agenda_holds_open_actions_of_critical_postmortems_most_urgent_first(two: LogView) -> None:
+    assert [(a.action, a.days) for a in two.agenda] == [
+        ("PM-2026-001-A1", "5 days over"),
+        ("PM-2026-001-A2", "5 days left"),
+        ("PM-2026-002-A1", "16 days left"),
+    ]
+    assert two.agenda[0].escalation == "*missing: exec_sponsor when overdue*"
+
+
+def test_escalations_name_the_sponsor_and_the_missing_ones(two: LogView) -> None:
+    (row,) = two.escalations
+    assert (row.action, row.days_over, row.escalate_to, row.sponsor, row.state) == (
+        "PM-2026-001-A1",
+        5,
+        "dana.kim",
+        "dana.kim",
+        "**missing**",
+    )
+
+
+def test_closures_in_the_window_newest_first(two: LogView) -> None:
+    assert [(c.action, c.date, c.outcome, c.decided_by) for c in two.closures] == [
+        ("PM-2026-001-A3", dt.date(2026, 6, 12), "verified (pass)", "verified by carol.wu"),
+        ("PM-2026-001-A4", dt.date(2026, 6, 10), "done", "—"),
+    ]
+
+
+def test_roadmap_groups_open_fixes_by_due_month(two: LogView) -> None:
+    assert [(m.label, [r.action for r in m.rows]) for m in two.roadmap] == [
+        ("June 2026", ["PM-2026-001-A1", "PM-2026-001-A2"]),
+        ("July 2026", ["PM-2026-002-A1"]),
+    ]
+    assert two.roadmap[0].rows[0].status == "open (overdue)"
+
+
+def test_recurrence_shows_the_fixes_not_shipped_when_it_started(two: LogView) -> None:
+    (row,) = two.recurrences
+    assert (row.postmortem, row.earlier, row.days_apart, row.shared) == ("PM-2026-002", "PM-2026-001", 9, "hallucination")
+    # A4 was done on 06-10, the day the repeat started; A1 and A2 were still open.
+    assert row.fix_not_shipped == "**PM-2026-001-A1, PM-2026-001-A2**"
+
+
+def test_index_and_counts(two: LogView) -> None:
+    assert [(r.id, r.open_actions, r.actions) for r in two.index] == [
+        ("[PM-2026-002](postmortems/PM-2026-002.yaml)", 1, 1),
+        ("[PM-2026-001](postmortems/PM-2026-001.yaml)", 2, 4),
+    ]
+    c = two.counts
+    assert (c.postmortems, c.actions, c.open_actions, c.open_critical, c.overdue, c.overdue_critical) == (2, 5, 3, 3, 1, 1)
+
+
+def test_findings_summary_counts_by_rule_with_doc_links(two: LogView) -> None:
+    rows = {r.name: r for r in two.findings}
+    assert rows["overdue-action-not-escalated"].code == "[PM206](docs/rules.md#pm206-overdue-action-not-escalated)"
+    assert rows["overdue-action-not-escalated"].count == 1
+    assert two.counts.errors == sum(r.count for r in two.findings if r.severity == "error")
+
+
+@dataclass(frozen=True)
+class Change:
+    date: dt.date
+    action: str
+    field: str
+    old: str
+    new: str
+    recorded: bool
+    commit: str = "0" * 40
+    author: str = "dev"
+
+
+@dataclass(frozen=True)
+class FakeHistory:
+    shallow: bool
+    changes: tuple[Change, ...] = field(default=())
+
+
+def test_unrecorded_slips_from_git_history_are_counted(tmp_path: Path) -> None:
+    history = FakeHistory(
+        shallow=False,
+        changes=(
+            Change(dt.date(2026, 6, 13), "PM-2026-001-A1", "due", "2026-06-08", "2026-06-10", recorded=False),
+            Change(dt.date(2026, 6, 13), "PM-2026-001-A1", "owner", "alice.ng", "bo.chen", recorded=False),
+            Change(dt.date(2026, 6, 4), "PM-2026-001-A2", "due", "2026-06-05", "2026-06-20", recorded=True),
+        ),
+    )
+    view = view_of(make_repo(tmp_path, {"PM-2026-001": PM1}), AS_OF, history)
+    assert [w.slips for w in view.trend.weeks] == [1, 1]
+    assert "git shows" in view.trend.history_note
+
+
+def test_shallow_clone_says_history_is_unavailable(tmp_path: Path) -> None:
+    view = view_of(make_repo(tmp_path, {"PM-2026-001": PM1}), AS_OF, FakeHistory(shallow=True))
+    assert "history unavailable (shallow clone)" in view.trend.history_note
+
+
+def test_empty_repository_gives_empty_sections(tmp_path: Path) -> None:
+    view = view_of(make_repo(tmp_path, {}), AS_OF)
+    sections = (view.agenda, view.escalations, view.closures, view.roadmap, view.recurrences, view.index)
+    assert [len(s) for s in sections] == [0] * 6
+    assert [w.open_critical for w in view.trend.weeks] == [0, 0]
+
+
+def test_sample_repository_agenda_starts_with_the_overdue_unescalated_p0() -> None:
+    view = view_of(SAMPLE, dt.date(2026, 11, 27))
+    assert view.agenda[0].action == "PM-2026-043-A1"
+    assert [e.action for e in view.escalations] == ["PM-2026-043-A1"]
+    assert len(view.trend.weeks) == 12 and view.trend.weeks[-1].end == dt.date(2026, 11, 27)
+    assert view.trend.weeks[-1].overdue_critical == 1
+    assert [(r.postmortem, r.earlier) for r in view.recurrences] == [("PM-2026-027", "PM-2026-011")]
+    assert view.counts.postmortems == 12
+
+
+def test_the_view_is_deterministic(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, {"PM-2026-001": PM1, "PM-2026-002": PM2})
+    assert view_of(root, AS_OF) == view_of(root, AS_OF)
