@@ -1,0 +1,228 @@
+"""``pmcheck render``: the reliability operating log, in stages.
+
+discover and load the repository once -> check it with the same rules as ``pmcheck check`` ->
+build the view (``pmcheck.view``) -> render the packaged Jinja template, or the repository's
+``log_template:`` in a sandbox -> write atomically.
+
+The output depends only on the files and the as-of date, which the log records in a comment
+(``<!-- pmcheck:as-of 2026-11-27 -->``) so ``render --check`` can render it again a day later
+and still agree. Writing never follows a symlink, keeps the mode of the log it replaces, and
+either replaces the whole file or leaves it as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import difflib
+import os
+import re
+import stat
+import tempfile
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import click
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from pmcheck.context import Context
+from pmcheck.engine import as_of_date, check_repository, load_context
+from pmcheck.errors import ConfigError, UsageError
+from pmcheck.findings import Severity
+from pmcheck.markdown import finalize
+from pmcheck.policy import Policy
+from pmcheck.repository import discover, load_repository
+from pmcheck.rules.operating_log_stale import CODE as STALE_CODE
+from pmcheck.rules.operating_log_stale import NAME as STALE_NAME
+from pmcheck.view import LogView, build_view, marker
+
+TEMPLATE = "reliability_log.md.j2"
+MARKER = re.compile(r"<!-- pmcheck:as-of (\d{4}-\d{2}-\d{2}) -->")
+DIFF_LINES = 40
+_ENV_OPTIONS: dict[str, Any] = {
+    "undefined": jinja2.StrictUndefined,
+    "finalize": finalize,
+    "autoescape": False,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "keep_trailing_newline": True,
+}
+
+
+def recorded_as_of(text: str) -> dt.date | None:
+    """The as-of date a log records in its marker comment, if any."""
+    match = MARKER.search(text)
+    if match is None:
+        return None
+    try:
+        return dt.date.fromisoformat(match[1])
+    except ValueError:
+        return None
+
+
+def _tidy(text: str) -> str:
+    """No trailing spaces, no runs of blank lines, one final newline: templates stay readable."""
+    out: list[str] = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        line = line.rstrip()
+        if line or (out and out[-1]):
+            out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+def _template(root: Path, policy: Policy) -> jinja2.Template:
+    if policy.log_template is None:
+        env = jinja2.Environment(loader=jinja2.PackageLoader("pmcheck", "templates"), **_ENV_OPTIONS)
+        return env.get_template(TEMPLATE)
+    path = (root / policy.log_template).resolve()
+    if not path.is_relative_to(root.resolve()):
+        raise ConfigError(f"log_template: {policy.log_template} is outside the repository")
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"log_template: cannot read {policy.log_template}: {getattr(error, 'strerror', None) or error}") from None
+    # A repository's own template is code from the repository: it runs sandboxed, sees only
+    # the view, and cannot include other files.
+    sandbox = SandboxedEnvironment(**_ENV_OPTIONS)
+    try:
+        return sandbox.from_string(source)
+    except jinja2.TemplateSyntaxError as error:
+        raise ConfigError(f"{policy.log_template}:{error.lineno}: {error.message}") from None
+
+
+def render_log(view: LogView, root: Path, policy: Policy) -> str:
+    """The log's text for ``view``, through the packaged template or ``log_template:``."""
+    template = _template(root, policy)
+    variables = {f.name: getattr(view, f.name) for f in fields(view)}
+    try:
+        text = _tidy(template.render(variables))
+    except jinja2.TemplateError as error:
+        if policy.log_template is None:
+            raise
+        raise ConfigError(f"{policy.log_template}: {type(error).__name__}: {error}") from None
+    if marker(view.as_of) not in text:
+        raise ConfigError(f"{policy.log_template}: the template must print {{{{ marker }}}} (render --check reads the date from it)")
+    return text
+
+
+def build_log(root: Path, policy: Policy, as_of: dt.date) -> str:
+    """Load, check, build the view and render: the whole log as of ``as_of``."""
+    repository = load_repository(root, policy, discover(root, policy))
+    result = check_repository(repository, Context(policy, repository.roster, as_of))
+    return render_log(build_view(repository, result.findings, as_of), root, policy)
+
+
+def refuse_symlinks(path: Path, root: Path) -> None:
+    """Raise when ``path`` or a folder between ``root`` and it is a symlink."""
+    current = root
+    for part in path.relative_to(root).parts:
+        current = current / part
+        if current.is_symlink():
+            raise UsageError(f"{path.relative_to(root).as_posix()}: refusing to write through the symlink {current.relative_to(root).as_posix()}")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomically(path: Path, text: str, root: Path) -> bool:
+    """Replace ``path`` with ``text`` in one rename; False when it already holds exactly that.
+
+    The temporary file lives in the same folder so the rename cannot cross file systems; on any
+    failure it is removed and the old file is untouched.
+    """
+    refuse_symlinks(path, root)
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        # mkstemp creates 0600; a new log is as readable as any file the user creates.
+        mode = 0o644 & ~_umask()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return True
+
+
+def _stale(log: str, old: str | None, new: str, as_of: dt.date, policy: Policy) -> int:
+    override = policy.severity_override(STALE_CODE)
+    if override == "off":
+        return 0
+    severity = override if isinstance(override, Severity) else Severity.ERROR
+    what = "does not exist" if old is None else f"differs from what the postmortem files give as of {as_of}"
+    click.echo(f"{log}:1:1: {STALE_CODE} {STALE_NAME}: {log} {what}")
+    click.echo(f"  hint: run `pmcheck render` and commit {log}")
+    if old is not None:
+        diff = list(
+            difflib.unified_diff(
+                old.splitlines(keepends=True),
+                new.splitlines(keepends=True),
+                fromfile=f"{log} (committed)",
+                tofile=f"{log} (rendered as of {as_of})",
+                n=1,
+            )
+        )
+        click.echo("".join(diff[:DIFF_LINES]), nl=False)
+        if len(diff) > DIFF_LINES:
+            click.echo(f"... {len(diff) - DIFF_LINES} more diff lines")
+    return 1 if severity >= Severity.ERROR else 0
+
+
+def render_command(
+    repo: str | None,
+    config: str | None,
+    directory: str | None,
+    check_only: bool,
+    as_of: dt.date | None,
+    to_stdout: bool,
+) -> int:
+    """Run ``pmcheck render``; the exit code (PmcheckError for usage and I/O problems)."""
+    if check_only and to_stdout:
+        raise UsageError("--check and --stdout cannot be combined")
+    root, policy = load_context(repo, config, directory)
+    path = root / policy.log
+    log = policy.log
+    old: str | None = None
+    if check_only:
+        try:
+            old = path.read_bytes().decode("utf-8", errors="replace")
+        except FileNotFoundError:
+            old = None
+        except OSError as error:
+            raise UsageError(f"cannot read {log}: {error.strerror or error}") from None
+        if as_of is None and old is not None:
+            as_of = recorded_as_of(old)
+    day = as_of_date(policy, as_of)
+    text = build_log(root, policy, day)
+    if to_stdout:
+        click.echo(text, nl=False)
+        return 0
+    if check_only:
+        if old is not None and old == text:
+            click.echo(f"{log} is up to date (as of {day})")
+            return 0
+        return _stale(log, old, text, day, policy)
+    try:
+        wrote = write_atomically(path, text, root)
+    except OSError as error:
+        raise UsageError(f"cannot write {log}: {error.strerror or error}") from None
+    click.echo(f"{'wrote' if wrote else 'unchanged:'} {log} (as of {day})")
+    return 0
