@@ -1,0 +1,216 @@
+"""The composite action's shell steps, run the way the Actions runner runs them.
+
+Each `run:` script is taken from action.yml and executed with `bash --noprofile --norc -eo
+pipefail` (the runner's bash), with the step's `env:` resolved from simulated inputs, the
+action path and earlier steps' outputs, in a simulated job environment: GITHUB_ACTIONS,
+GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, RUNNER_TEMP and, for pull requests, GITHUB_BASE_REF.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.test_precommit import BASE, PEOPLE, _snapshot, git
+
+ROOT = Path(__file__).resolve().parent.parent
+ACTION = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+STEPS = {step["id"]: step for step in ACTION["runs"]["steps"]}
+EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+AS_OF = "2026-06-15"
+
+
+@dataclass(frozen=True)
+class StepRun:
+    returncode: int
+    stdout: str
+    stderr: str
+    outputs: dict[str, str]
+    summary: str
+
+
+def resolve(value: str, inputs: dict[str, str], outputs: dict[str, dict[str, str]], action_path: Path) -> str:
+    def one(match: re.Match[str]) -> str:
+        expression = match[1]
+        if expression.startswith("inputs."):
+            return inputs[expression.removeprefix("inputs.")]
+        if expression == "github.action_path":
+            return str(action_path)
+        step = re.fullmatch(r"steps\.([\w-]+)\.outputs\.([\w-]+)", expression)
+        if step:
+            return outputs[step[1]][step[2]]
+        raise AssertionError(f"the test does not simulate ${{{{ {expression} }}}}")
+
+    return EXPRESSION.sub(one, value)
+
+
+def run_step(
+    step_id: str,
+    *,
+    workspace: Path,
+    job_env: dict[str, str],
+    inputs: dict[str, str],
+    outputs: dict[str, dict[str, str]],
+    action_path: Path,
+    runner_temp: Path,
+) -> StepRun:
+    step = STEPS[step_id]
+    output_file = runner_temp / f"output-{step_id}"
+    summary_file = runner_temp / f"summary-{step_id}"
+    output_file.write_text("")
+    summary_file.write_text("")
+    script = runner_temp / f"{step_id}.sh"
+    script.write_text(step["run"])
+    env = {**job_env, "GITHUB_OUTPUT": str(output_file), "GITHUB_STEP_SUMMARY": str(summary_file)}
+    env.update({key: resolve(str(value), inputs, outputs, action_path) for key, value in step.get("env", {}).items()})
+    cwd = workspace / resolve(step.get("working-directory", "."), inputs, outputs, action_path)
+    proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)], cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+    written: dict[str, str] = {}
+    for line in output_file.read_text().splitlines():
+        key, _, value = line.partition("=")
+        written[key] = value
+    return StepRun(proc.returncode, proc.stdout, proc.stderr, written, summary_file.read_text())
+
+
+def job_environment(workspace: Path, runner_temp: Path, base_ref: str = "") -> dict[str, str]:
+    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "PIP_CACHE_DIR", "HOME", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "https_proxy", "http_proxy", "no_proxy")}
+    return {
+        **keep,
+        "GITHUB_ACTIONS": "true",
+        "CI": "true",
+        "GITHUB_WORKSPACE": str(workspace),
+        "GITHUB_EVENT_NAME": "pull_request" if base_ref else "push",
+        "GITHUB_BASE_REF": base_ref,
+        "RUNNER_TEMP": str(runner_temp),
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+
+
+def defaults(**given: str) -> dict[str, str]:
+    inputs = {name: str(spec.get("default", "")) for name, spec in ACTION["inputs"].items()}
+    inputs.update({key.replace("_", "-"): value for key, value in given.items()})
+    return inputs
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, str]]]:
+    """Run the install step once: pmcheck built from a snapshot of this tree into a venv."""
+    base = tmp_path_factory.mktemp("action")
+    action_path = base / "action"
+    action_path.mkdir()
+    _snapshot(action_path)
+    runner_temp = base / "runner-temp"
+    runner_temp.mkdir()
+    result = run_step(
+        "install",
+        workspace=base,
+        job_env=job_environment(base, runner_temp),
+        inputs=defaults(python=sys.executable),
+        outputs={},
+        action_path=action_path,
+        runner_temp=runner_temp,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert set(result.outputs) == {"bin", "python"}
+    assert Path(result.outputs["bin"]).is_file()
+    yield action_path, result.outputs
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A postmortem repository on main (its log committed), with origin/main as the base."""
+    repo = tmp_path / "workspace"
+    repo.mkdir()
+    git("init", "-q", cwd=repo)
+    (repo / "postmortems").mkdir()
+    (repo / "people.yaml").write_text(PEOPLE.read_text())
+    (repo / "pmcheck.yaml").write_text("{}\n")
+    (repo / "postmortems" / "PM-2026-001.yaml").write_text(BASE.read_text())
+    render = subprocess.run([sys.executable, "-m", "pmcheck", "render", "--as-of", AS_OF], cwd=repo, capture_output=True, text=True)
+    assert render.returncode == 0, render.stderr
+    git("add", "-A", cwd=repo)
+    git("commit", "-q", "-m", "Add PM-2026-001", cwd=repo)
+    git("update-ref", "refs/remotes/origin/main", "HEAD", cwd=repo)
+    return repo
+
+
+def check(workspace: Path, installed: tuple[Path, dict[str, str]], base_ref: str = "", **inputs: str) -> StepRun:
+    action_path, install_outputs = installed
+    runner_temp = workspace.parent / "runner-temp"
+    runner_temp.mkdir(exist_ok=True)
+    return run_step(
+        "check",
+        workspace=workspace,
+        job_env=job_environment(workspace, runner_temp, base_ref),
+        inputs=defaults(**inputs),
+        outputs={"install": install_outputs},
+        action_path=action_path,
+        runner_temp=runner_temp,
+    )
+
+
+def test_pull_request_with_an_ownerless_action_fails_with_annotations(workspace: Path, installed: tuple[Path, dict[str, str]]) -> None:
+    git("checkout", "-q", "-b", "drop-owner", cwd=workspace)
+    pm = workspace / "postmortems" / "PM-2026-001.yaml"
+    pm.write_text(pm.read_text().replace("    owner: alice.ng\n", ""))
+    git("commit", "-q", "-am", "Drop the owner", cwd=workspace)
+    run = check(workspace, installed, base_ref="main", as_of=AS_OF, sarif_file="pmcheck.sarif")
+    assert run.returncode == 1, run.stdout + run.stderr
+    first = run.stdout.splitlines()[0]
+    assert first.startswith("::error file=postmortems/PM-2026-001.yaml,line=18,col=5,")
+    assert ",title=PM101 action-without-owner::action PM-2026-001-A1 has no owner%0Ahint: " in first
+    assert run.summary.startswith("## pmcheck failed\n")
+    assert "| error | PM101 action-without-owner |" in run.summary
+    assert run.outputs == {"errors": "1", "sarif": str(workspace / "pmcheck.sarif")}
+    sarif = json.loads((workspace / "pmcheck.sarif").read_text())
+    assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["PM101"]
+
+
+def test_push_of_a_clean_repository_passes(workspace: Path, installed: tuple[Path, dict[str, str]]) -> None:
+    run = check(workspace, installed, as_of=AS_OF, check_log="true")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "::" not in run.stdout.split("RELIABILITY_LOG.md")[0]
+    assert run.stdout.startswith("0 errors, 0 warnings, 0 info in 1 file")
+    assert "RELIABILITY_LOG.md is up to date" in run.stdout
+    assert run.summary.startswith("## pmcheck passed\n")
+    assert run.outputs == {"errors": "0", "sarif": ""}
+
+
+def test_pull_request_that_changes_nothing_passes(workspace: Path, installed: tuple[Path, dict[str, str]]) -> None:
+    git("checkout", "-q", "-b", "docs", cwd=workspace)
+    (workspace / "NOTES.md").write_text("notes\n")
+    git("add", "NOTES.md", cwd=workspace)
+    git("commit", "-q", "-m", "Notes", cwd=workspace)
+    run = check(workspace, installed, base_ref="main", as_of=AS_OF)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.outputs["errors"] == "0"
+
+
+def test_stale_log_fails_when_asked_in_a_subfolder(tmp_path: Path, workspace: Path, installed: tuple[Path, dict[str, str]]) -> None:
+    pm = workspace / "postmortems" / "PM-2026-001.yaml"
+    pm.write_text(pm.read_text().replace("title: Support assistant quoted", "title: Support bot quoted"))
+    outer = tmp_path / "outer"
+    outer.mkdir()
+    (outer / "reliability").symlink_to(workspace, target_is_directory=True)
+    run = check(outer, installed, as_of=AS_OF, fail_on="never", check_log="true", working_directory="reliability")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert run.outputs["errors"] == "0"
+    without = check(outer, installed, as_of=AS_OF, fail_on="never", working_directory="reliability")
+    assert without.returncode == 0
+
+
+def test_inputs_never_become_shell_code(workspace: Path, installed: tuple[Path, dict[str, str]]) -> None:
+    run = check(workspace, installed, as_of="$(touch pwned)`touch pwned2`", sarif_file="x;touch pwned3")
+    assert run.returncode == 2
+    assert "is not a date" in run.stderr
+    assert not any(workspace.glob("pwned*"))
+    assert run.outputs["errors"] == ""
