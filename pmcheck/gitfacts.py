@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import subprocess
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -339,33 +340,73 @@ class Commit:
 class HistoryReader:
     """Reads the commits that touched postmortem files, and their blobs, from one work tree."""
 
+    # Ids written to cat-file at once: their 41 bytes each must fit the pipe buffer (64 KiB) so
+    # writing them all before reading any answer cannot deadlock.
+    BATCH = 1000
+
     def __init__(self, wt: Worktree, limits: Limits = DEFAULT_LIMITS) -> None:
         self._wt = wt
         self._limits = limits
+        self._cat: Any = None
 
     def __enter__(self) -> HistoryReader:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        if self._cat is not None:
+            raw = self._cat.proc
+            for stream in (raw.stdin, raw.stdout, raw.stderr):
+                if stream is not None:
+                    stream.close()
+            raw.wait()
+            self._cat = None
         self._wt.close()
 
     @property
     def shallow(self) -> bool:
         return is_shallow(self._wt)
 
-    def commits(self, patterns: Iterable[str], since: dt.date | None = None) -> list[Commit]:
-        """Commits touching files that match the policy's globs, oldest first, in one ``git log``."""
+    def _log_arguments(self, patterns: Iterable[str], since: dt.date | None) -> list[str] | None:
         pathspecs = [self._pathspec(p) for p in patterns]
         if not pathspecs or resolve_commit(self._wt, "HEAD") is None:
-            return []
-        options = ["--raw", "-z", "--no-abbrev", "-M", "--no-color", "--no-ext-diff", "--reverse", "--date-order"]
-        options.append(f"--format={_COMMIT_MARK}%H%x00%an%x00%ae%x00%aI")
+            return None
+        options = []
         if since is not None:
             # git reads a bare date as that day at the current time of day, in local time; ask
             # for a little more and let the caller filter on the author date exactly.
             options.append(f"--since={(since - dt.timedelta(days=2)).isoformat()}T00:00:00")
-        out = self._wt.repo.git.log(*options, "--", *pathspecs, stdout_as_string=False)
-        return list(self._parse_log(out.decode("utf-8", "replace")))
+        return [*options, "HEAD", "--", *pathspecs]
+
+    def count(self, patterns: Iterable[str], since: dt.date | None = None) -> int:
+        """How many commits ``commits`` will yield (a second, cheaper pass, for progress only)."""
+        arguments = self._log_arguments(patterns, since)
+        if arguments is None:
+            return 0
+        return int(self._wt.repo.git.rev_list("--count", "--no-merges", *arguments).strip() or 0)
+
+    def commits(self, patterns: Iterable[str], since: dt.date | None = None) -> Iterator[Commit]:
+        """Commits touching files that match the policy's globs, newest first, in one ``git log``.
+
+        The output is parsed while git produces it, so reading blobs and parsing them overlaps
+        with git's own walk. Merge commits show no file changes and are left out.
+        """
+        arguments = self._log_arguments(patterns, since)
+        if arguments is None:
+            return
+        options = ["--raw", "-z", "--no-abbrev", "-M", "--no-color", "--no-ext-diff", "--no-merges"]
+        options.append(f"--format={_COMMIT_MARK}%H%x00%an%x00%ae%x00%aI")
+        process = self._wt.repo.git.log(*options, *arguments, as_process=True)
+        try:
+            yield from self._parse_log(_tokens(process.stdout))
+            process.wait()
+        finally:
+            raw = process.proc
+            if raw is not None and raw.poll() is None:
+                raw.kill()
+                raw.wait()
+            for stream in (process.stdout, process.stderr):
+                if stream is not None:
+                    stream.close()
 
     def _pathspec(self, pattern: str) -> str:
         if not pattern or "\0" in pattern or pattern.startswith(("/", ":")):
@@ -373,9 +414,7 @@ class HistoryReader:
         # `top` anchors the glob at the pmcheck root whatever git's working directory.
         return f":(top,glob){self._wt.prefix}{pattern}"
 
-    def _parse_log(self, out: str) -> Iterator[Commit]:
-        tokens = out.split("\0")
-        i = 0
+    def _parse_log(self, tokens: Iterator[str]) -> Iterator[Commit]:
         header: list[str] | None = None
         files: list[FileChange] = []
 
@@ -385,26 +424,20 @@ class HistoryReader:
             stamp = dt.datetime.fromisoformat(header[3])
             return Commit(header[0], header[1], header[2], stamp, tuple(files))
 
-        while i < len(tokens):
-            token = tokens[i].lstrip("\n")
-            i += 1
+        for raw in tokens:
+            token = raw.lstrip("\n")
             if token.startswith(_COMMIT_MARK):
                 commit = done()
                 if commit is not None:
                     yield commit
                 # Author fields are taken by position, so nothing in a name can derail parsing.
-                header = [token[1:], tokens[i], tokens[i + 1], tokens[i + 2]]
-                i += 3
+                header = [token[1:], next(tokens, ""), next(tokens, ""), next(tokens, "")]
                 files = []
             elif token.startswith(":"):
                 meta = token[1:].split()
                 status = meta[4][0]
-                if status in "RC":
-                    old_top, new_top = tokens[i], tokens[i + 1]
-                    i += 2
-                else:
-                    old_top = new_top = tokens[i]
-                    i += 1
+                old_top = next(tokens, "")
+                new_top = next(tokens, "") if status in "RC" else old_top
                 old_blob, new_blob = _object_id(meta[2]), _object_id(meta[3])
                 files.append(
                     FileChange(
@@ -420,7 +453,62 @@ class HistoryReader:
             yield commit
 
     def blob(self, object_id: str) -> bytes | None:
-        return _read_blob(self._wt, object_id, self._limits)
+        return self.blobs([object_id])[object_id]
+
+    def blobs(self, object_ids: Iterable[str]) -> dict[str, bytes | None]:
+        """Blobs by id, many per round trip through one ``cat-file --batch`` (ids go to stdin).
+
+        A missing object, a non-blob, or a blob over the size limit reads as None.
+        """
+        ids = [_checked(i) for i in dict.fromkeys(object_ids)]
+        out: dict[str, bytes | None] = {}
+        if self._cat is None and ids:
+            self._cat = self._wt.repo.git.cat_file("--batch", as_process=True, istream=subprocess.PIPE)
+        for start in range(0, len(ids), self.BATCH):
+            chunk = ids[start:start + self.BATCH]
+            stdin, stdout = self._cat.proc.stdin, self._cat.proc.stdout
+            stdin.write("".join(f"{i}\n" for i in chunk).encode("ascii"))
+            stdin.flush()
+            for object_id in chunk:
+                header = stdout.readline().split()
+                if len(header) != 3:  # "<id> missing"
+                    out[object_id] = None
+                    continue
+                size = int(header[2])
+                keep = header[1] == b"blob" and size <= self._limits.max_bytes
+                data = _read_exactly(stdout, size, keep)
+                stdout.read(1)  # the newline after each object
+                out[object_id] = data if keep else None
+        return out
+
+
+def _read_exactly(stream: Any, size: int, keep: bool) -> bytes:
+    """``size`` bytes of ``stream``; discarded in chunks (never held) when not ``keep``."""
+    parts: list[bytes] = []
+    left = size
+    while left:
+        part = stream.read(min(left, 1 << 20))
+        if not part:
+            raise GitError("git cat-file ended early")
+        left -= len(part)
+        if keep:
+            parts.append(part)
+    return b"".join(parts)
+
+
+def _tokens(stream: Any) -> Iterator[str]:
+    """NUL-separated tokens of a byte stream, as they arrive."""
+    pending = b""
+    while True:
+        chunk = stream.read(1 << 16)
+        if not chunk:
+            break
+        parts = (pending + chunk).split(b"\0")
+        pending = parts.pop()
+        for part in parts:
+            yield part.decode("utf-8", "replace")
+    if pending:
+        yield pending.decode("utf-8", "replace")
 
 
 def open_history(root: Path, limits: Limits = DEFAULT_LIMITS) -> HistoryReader | None:

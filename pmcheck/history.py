@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pmcheck.errors import GitError
+from pmcheck.loader import load_text
 from pmcheck.policy import Policy
 from pmcheck.rules.deadline_moved_without_record import judge_move
 from pmcheck.rules.owner_changed_without_record import judge_handover
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from pmcheck.gitfacts import Commit
 
 Progress = Callable[[int, int], None]
+# Commits whose blobs are fetched in one round trip to git.
+_BATCH = 200
 
 
 @dataclass(frozen=True, order=True)
@@ -86,39 +89,92 @@ def load_history(
             if reader.shallow:
                 return History(shallow=True)
             tz = zoneinfo.ZoneInfo(policy.timezone)
-            commits = reader.commits(policy.postmortems, since)
-            if since is not None:
-                commits = [c for c in commits if c.author_date.astimezone(tz).date() >= since]
+            total = reader.count(policy.postmortems, since) if progress is not None else 0
             cache: dict[str, _Parsed] = {}
-
-            def parsed(blob: str | None, path: str) -> _Parsed:
-                if blob is None:
-                    return _Parsed(None, {})
-                hit = cache.get(blob)
-                if hit is None:
-                    data = gitfacts.parse_blob(reader.blob(blob), path)
-                    pm_id = data.get("id") if isinstance(data, dict) else None
-                    hit = _Parsed(pm_id if isinstance(pm_id, str) else None, gitfacts.actions_by_id(data))
-                    cache[blob] = hit
-                return hit
-
             changes: list[Change] = []
-            for n, commit in enumerate(commits):
-                if progress is not None:
-                    progress(n, len(commits))
-                for file in commit.files:
-                    if file.old_blob is None or file.new_blob is None or file.new_path is None:
-                        continue
-                    before = parsed(file.old_blob, file.old_path or file.new_path)
-                    after = parsed(file.new_blob, file.new_path)
-                    changes.extend(_compare(commit, file.new_path, before, after, policy, tz))
+
+            def compare(batch: list[Commit]) -> None:
+                # Fetch every blob the batch needs in one exchange with cat-file, then parse
+                # each new one once.
+                wanted = [
+                    (blob, path or "")
+                    for commit in batch
+                    for file in commit.files
+                    if file.old_blob and file.new_blob
+                    for blob, path in ((file.old_blob, file.old_path), (file.new_blob, file.new_path))
+                    if blob not in cache
+                ]
+                fetched = reader.blobs(blob for blob, _ in wanted)
+                for blob, path in wanted:
+                    if blob not in cache:
+                        data = _parse(fetched[blob], path)
+                        pm_id = data.get("id") if isinstance(data, dict) else None
+                        cache[blob] = _Parsed(pm_id if isinstance(pm_id, str) else None, gitfacts.actions_by_id(data))
+                for commit in batch:
+                    for file in commit.files:
+                        if file.old_blob is None or file.new_blob is None or file.new_path is None:
+                            continue
+                        before, after = cache[file.old_blob], cache[file.new_blob]
+                        changes.extend(_compare(commit, file.new_path, before, after, policy, tz))
+
+            commits = 0
+            walked = 0
+            batch: list[Commit] = []
+            for commit in reader.commits(policy.postmortems, since):
+                walked += 1
+                if since is not None and commit.author_date.astimezone(tz).date() < since:
+                    continue
+                commits += 1
+                batch.append(commit)
+                if len(batch) == _BATCH:
+                    compare(batch)
+                    batch = []
+                    if progress is not None:
+                        progress(min(walked, total), total)
+            compare(batch)
             if progress is not None:
-                progress(len(commits), len(commits))
+                progress(total, total)
         except gitfacts.GitCommandNotFound:
             raise GitError("history needs git, and no git executable was found") from None
         except gitfacts.GitCommandError as error:
             raise GitError(f"git log failed: {_first_line(str(error.stderr or error))}") from None
-    return History(shallow=False, changes=tuple(sorted(changes)), commits=len(commits), blobs=len(cache))
+    return History(shallow=False, changes=tuple(sorted(changes)), commits=commits, blobs=len(cache))
+
+
+def _essentials(text: str) -> str | None:
+    """The ``id:`` line and the ``actions:`` block of a block-style postmortem, or None.
+
+    History only compares actions, and the prose around them (summary, factors, timeline) is
+    most of a postmortem: parsing just these lines keeps the walk within a small multiple of
+    ``git log -p``. Anything unusual (flow style, a repeated key) gets a full parse instead.
+    """
+    lines = text.splitlines(keepends=True)
+    starts = [n for n, line in enumerate(lines) if line.startswith("actions:")]
+    ids = [n for n, line in enumerate(lines) if line.startswith("id:")]
+    if len(starts) != 1 or len(ids) != 1:
+        return None
+    end = starts[0] + 1
+    # The block goes on while lines are indented, blank, comments or indentless items.
+    while end < len(lines) and (not lines[end][:1].strip() or lines[end][0] in "#-"):
+        end += 1
+    return lines[ids[0]] + "".join(lines[starts[0]:end])
+
+
+def _parse(data: bytes | None, path: str) -> Any:
+    """A postmortem blob's ``id`` and ``actions`` as plain data (hardened loader), or None."""
+    if data is None:
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    part = _essentials(text)
+    if part is not None:
+        loaded = load_text(part, path)
+        if loaded.ok and isinstance(loaded.data, dict):
+            return loaded.data
+    loaded = load_text(text, path)
+    return loaded.data if loaded.ok else None
 
 
 def _compare(
@@ -241,9 +297,10 @@ def history_command(repo: str | None, config: str | None, since: dt.date | None,
     """``pmcheck history``: print every due-date and owner change; exit 0 (2 without history)."""
     import click
 
-    from pmcheck.engine import load_context
+    from pmcheck.policy import find_root, load_policy
 
-    root, policy = load_context(repo, config, None)
+    root = find_root(repo, None)
+    policy = load_policy(root, config)
     progress = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     history = load_history(root, policy, since, progress)
     if history is None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pmcheck import gitfacts
+from pmcheck import history as history_module
 from pmcheck.cli import main
 from pmcheck.history import Change, History, ProgressBar, load_history, render_text
 from pmcheck.policy import load_policy
@@ -111,13 +111,13 @@ def test_history_command_json_and_since(story: GitRepo, capsys: pytest.CaptureFi
 
 def test_each_blob_is_parsed_once(story: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[int] = []
-    original = gitfacts.parse_blob
+    original = history_module._parse
 
-    def counting(data: bytes | None, name: str, *args: object) -> object:
+    def counting(data: bytes | None, name: str) -> object:
         seen.append(hash(data))
         return original(data, name)
 
-    monkeypatch.setattr(gitfacts, "parse_blob", counting)
+    monkeypatch.setattr(history_module, "_parse", counting)
     history = load_history(story.path, load_policy(story.path))
     assert history is not None
     # Five versions of one file; the middle ones are both "after" and "before".
