@@ -24,6 +24,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import yaml
@@ -332,7 +333,8 @@ def _compose(text: str, spans: Spans, problems: list[Problem], limits: Limits) -
                     # This node is a mapping key.
                     if kind is not ScalarEvent:
                         raise _Refused("mapping keys must be plain text", event.start_mark)
-                    key = event.value
+                    # Every file repeats the same few dozen keys: share one string per key.
+                    key = intern(event.value)
                     if key == "<<" and event.implicit[0]:
                         raise _Refused(
                             "merge keys (<<) are not allowed",
