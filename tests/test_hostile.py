@@ -324,3 +324,26 @@ def test_hostile_configuration_exits_2_with_one_located_line(tmp_path: Path, cas
     assert run.stderr.startswith(f"pmcheck: error: {says}"), run.stderr
     assert run.stderr.count("\n") == 1 and run.stderr.endswith("\n")
     assert_clean(run)
+
+
+def test_a_valid_postmortem_just_under_the_size_limit_loads_fast(tmp_path: Path) -> None:
+    """The limit is not a cliff: a 1 MB postmortem with thousands of actions is checked normally."""
+    head, action = base_text().split("actions:\n")
+    parts = [head, "actions:\n"]
+    size, n = len(head), 0
+    while size < DEFAULT_LIMITS.max_bytes - 2 * len(action):
+        n += 1
+        piece = action.replace("PM-2026-001-A1", f"PM-2026-001-A{n}")
+        parts.append(piece)
+        size += len(piece.encode())
+    repo = make_repo(tmp_path / "repo")
+    (repo / TARGET).write_text("".join(parts))
+
+    seconds, loaded = warm_load_seconds(repo, TARGET)
+    assert getattr(loaded, "problems") == []
+    assert seconds < 1.0, f"load_file took {seconds:.3f} s"
+
+    run = run_pmcheck(["check", "--select", "PM0", "--as-of", AS_OF, TARGET], cwd=repo)
+    assert (run.returncode, run.stderr) == (0, ""), run.stdout
+    assert f"1 valid postmortem, {n} actions" in run.stdout
+    assert run.max_rss_kb < RSS_LIMIT_KB
