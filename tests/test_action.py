@@ -195,17 +195,24 @@ def test_pull_request_that_changes_nothing_passes(workspace: Path, installed: tu
     assert run.outputs["errors"] == "0"
 
 
-def test_stale_log_fails_when_asked_in_a_subfolder(tmp_path: Path, workspace: Path, installed: tuple[Path, dict[str, str]]) -> None:
+def test_stale_log_fails_when_asked(workspace: Path, installed: tuple[Path, dict[str, str]]) -> None:
     pm = workspace / "postmortems" / "PM-2026-001.yaml"
     pm.write_text(pm.read_text().replace("title: Support assistant quoted", "title: Support bot quoted"))
-    outer = tmp_path / "outer"
-    outer.mkdir()
-    (outer / "reliability").symlink_to(workspace, target_is_directory=True)
-    run = check(outer, installed, as_of=AS_OF, fail_on="never", check_log="true", working_directory="reliability")
+    run = check(workspace, installed, as_of=AS_OF, fail_on="never", check_log="true")
     assert run.returncode == 1, run.stdout + run.stderr
     assert run.outputs["errors"] == "0"
-    without = check(outer, installed, as_of=AS_OF, fail_on="never", working_directory="reliability")
+    without = check(workspace, installed, as_of=AS_OF, fail_on="never")
     assert without.returncode == 0
+
+
+def test_annotations_in_a_subfolder_point_at_workspace_paths(workspace: Path, installed: tuple[Path, dict[str, str]]) -> None:
+    pm = workspace / "postmortems" / "PM-2026-001.yaml"
+    pm.write_text(pm.read_text().replace("    owner: alice.ng\n", ""))
+    outer = workspace.parent
+    run = check(outer, installed, as_of=AS_OF, working_directory="workspace", sarif_file="out.sarif")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert run.stdout.startswith("::error file=workspace/postmortems/PM-2026-001.yaml,line=18,col=5,")
+    assert run.outputs == {"errors": "1", "sarif": str(workspace / "out.sarif")}
 
 
 def test_inputs_never_become_shell_code(workspace: Path, installed: tuple[Path, dict[str, str]]) -> None:
