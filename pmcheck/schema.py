@@ -208,11 +208,17 @@ class _FastCompiler:
             raise _Unsupported("schema is not an object")
         if "$id" in schema and schema is not self.root:
             raise _Unsupported("embedded $id")
+        simple = self._simple_string(schema)
+        if simple is not None:
+            return simple
         checks: list[_Check] = []
-        if "type" in schema:
+        typed_object = schema.get("type") == "object"
+        if "type" in schema and not typed_object:
             checks.append(self._type(schema["type"]))
-        if any(key in schema for key in ("properties", "required", "additionalProperties", "propertyNames", "minProperties")):
-            checks.append(self._object(schema))
+        if typed_object or any(
+            key in schema for key in ("properties", "required", "additionalProperties", "propertyNames", "minProperties")
+        ):
+            checks.append(self._object(schema, typed_object))
         for key, value in schema.items():
             if key in _ANNOTATIONS or key == "$id" or key.startswith("x-"):
                 continue
@@ -234,7 +240,28 @@ class _FastCompiler:
         each = [_TYPE_CHECKS[name] for name in names]
         return lambda v: any(check(v) for check in each)
 
-    def _object(self, schema: dict[str, Any]) -> _Check:
+    def _simple_string(self, schema: dict[str, Any]) -> _Check | None:
+        """One predicate for the most common node, ``type: string`` with length, pattern, format."""
+        keywords = {k for k in schema if k not in _ANNOTATIONS and not k.startswith("x-")}
+        if schema.get("type") != "string" or not keywords <= {"type", "minLength", "maxLength", "pattern", "format"}:
+            return None
+        min_length = schema.get("minLength", 0)
+        max_length = schema.get("maxLength")
+        search = _compile_pattern(schema["pattern"]).search if "pattern" in schema else None
+        conforms = self._k_format(schema["format"], schema) if "format" in schema else None
+
+        def check(value: Any) -> bool:
+            if not isinstance(value, str) or len(value) < min_length:
+                return False
+            if max_length is not None and len(value) > max_length:
+                return False
+            if search is not None and search(value) is None:
+                return False
+            return conforms is None or conforms(value)
+
+        return check
+
+    def _object(self, schema: dict[str, Any], typed: bool = False) -> _Check:
         if "patternProperties" in schema or "unevaluatedProperties" in schema:
             raise _Unsupported("patternProperties")
         properties = {key: self.compile(sub) for key, sub in schema.get("properties", {}).items()}
@@ -246,7 +273,7 @@ class _FastCompiler:
 
         def check(value: Any) -> bool:
             if not isinstance(value, dict):
-                return True
+                return not typed
             for key in required:
                 if key not in value:
                     return False
