@@ -134,7 +134,9 @@ def _checked(object_id: str) -> str:
 def _read_blob(wt: Worktree, object_id: str, limits: Limits) -> bytes | None:
     """A blob's bytes through ``cat-file --batch``; None when it is not a blob or too large."""
     _, kind, size = wt.repo.git.get_object_header(_checked(object_id))
-    if kind != b"blob" and kind != "blob":
+    # GitPython annotates the type as str but hands over the bytes git printed.
+    kind_text: Any = kind
+    if (kind_text.decode("ascii") if isinstance(kind_text, bytes) else kind_text) != "blob":
         return None
     if int(size) > limits.max_bytes:
         return None

@@ -142,3 +142,29 @@ def test_staged_against_head(repo: GitRepo, tmp_path: Path) -> None:
     assert facts.base_actions["PM-2026-001-A1"]["due"] == "2026-07-15"
     (tmp_path / "plain").mkdir()
     assert gitfacts.staged_against_head(tmp_path / "plain", [PM]) is None
+
+
+def test_gitfacts_is_the_only_module_that_imports_gitpython() -> None:
+    import re
+
+    package = Path(gitfacts.__file__).parent
+    importers = sorted(
+        path.relative_to(package).as_posix()
+        for path in package.rglob("*.py")
+        if re.search(r"^\s*(import git\b|from git\b)", path.read_text(encoding="utf-8"), re.M)
+    )
+    assert importers == ["gitfacts.py"]
+
+
+def test_plain_check_does_not_load_gitpython(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "postmortems").mkdir()
+    (tmp_path / PM).write_text(BASE)
+    code = (
+        "import sys; from pmcheck.engine import CheckOptions, run_check; "
+        f"run_check(CheckOptions(repo={str(tmp_path)!r})); print('git' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
