@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from pmcheck.catalogue import DOCS_URL, anchor
+from pmcheck.context import Context
 from pmcheck.findings import Finding, Severity
 from pmcheck.markdown import Markdown, emphasis, escape, join, link
 from pmcheck.model import Action, Postmortem, parse_date, zone
-from pmcheck.people import Roster
 from pmcheck.policy import Policy, PriorityLevel
 from pmcheck.repository import Repository
 from pmcheck.rules import REGISTRY
+from pmcheck.rules.overdue_action_not_escalated import passed_rungs
 
 ROADMAP_TYPES = ("prevent", "detect", "mitigate")
 FIX_TYPES = frozenset({"prevent", "mitigate"})
@@ -289,7 +290,7 @@ class _Life:
 
     def due_on(self, day: dt.date) -> dt.date | None:
         """The due date in force on ``day``, from the recorded deadline changes."""
-        n = bisect.bisect_right([at for at, _ in self.moves], day)
+        n = bisect.bisect_right(self.moves, (day, dt.date.max))
         return self.moves[n - 1][1] if n else self.first_due
 
     def overdue_on(self, day: dt.date) -> bool:
@@ -411,36 +412,33 @@ class _Escalation:
     missing: bool
 
 
-def _escalation(life: _Life, level: PriorityLevel, roster: Roster | None, as_of: dt.date) -> _Escalation | None:
-    """Where an overdue action stands on its priority's escalation ladder; None below the first rung."""
-    action, pm = life.action, life.pm
-    if action.due is None or life.terminal or as_of <= action.due:
+def _escalation(life: _Life, ctx: Context) -> _Escalation | None:
+    """Where an overdue action stands on its escalation ladder, judged as PM206 judges it."""
+    steps = passed_rungs(life.pm, life.action, ctx)
+    if not steps:
         return None
-    days_over = (as_of - action.due).days
-    passed = [r for r in level.escalate if days_over >= r.after_days_overdue]
-    if not passed:
-        return None
-    missing = False
-    escalated_on: dt.date | None = None
-    target: str | None = None
-    for rung in passed:
-        target = pm.executive_sponsor if rung.to == "exec_sponsor" else (roster.manager_of(action.owner) if roster else None)
-        hits = [e.date for e in action.escalations if e.date >= action.due and (e.to == target or e.level == rung.to)]
-        if hits:
-            escalated_on = max(hits)
-        else:
-            missing = True
-    plan = [m.date for m in pm.mitigation_timeline if escalated_on is not None and m.date >= escalated_on]
-    top = passed[-1]
+    due = life.action.due
+    assert due is not None
+    dates = [e.date for e in life.action.escalations if e.date >= due]
+    escalated_on = max(dates) if dates else None
+    plan = [m.date for m in life.pm.mitigation_timeline if escalated_on is not None and m.date >= escalated_on]
+    top = steps[-1].rung
     when = "when overdue" if top.after_days_overdue == 0 else f"after {_days(top.after_days_overdue)}"
-    return _Escalation(f"{top.to} {when}", target, escalated_on, min(plan) if plan else None, missing)
+    return _Escalation(
+        rung=f"{top.to} {when}",
+        target=steps[-1].person,
+        escalated_on=escalated_on,
+        plan_updated=min(plan) if plan else None,
+        missing=not all(step.satisfied for step in steps),
+    )
 
 
-def _agenda(lives: list[_Life], ctx_policy: Policy, roster: Roster | None, as_of: dt.date) -> tuple[AgendaRow, ...]:
+def _agenda(lives: list[_Life], ctx: Context) -> tuple[AgendaRow, ...]:
+    policy, as_of = ctx.policy, ctx.as_of
     rows: list[tuple[tuple[Any, ...], AgendaRow]] = []
     for life in lives:
         action, pm = life.action, life.pm
-        if life.terminal or not ctx_policy.is_critical_severity(pm.severity):
+        if life.terminal or not policy.is_critical_severity(pm.severity):
             continue
         due = action.due
         over = (as_of - due).days if due is not None else 0
@@ -452,8 +450,7 @@ def _agenda(lives: list[_Life], ctx_policy: Policy, roster: Roster | None, as_of
             days = "due today"
         else:
             days = f"{_days(-over)} left"
-        level = ctx_policy.priorities.get(action.priority)
-        state = _escalation(life, level, roster, as_of) if level is not None else None
+        state = _escalation(life, ctx)
         if action.escalations:
             latest = max(action.escalations, key=lambda e: e.date)
             escalation = f"{latest.level} {latest.to} on {latest.date.isoformat()}"
@@ -461,7 +458,7 @@ def _agenda(lives: list[_Life], ctx_policy: Policy, roster: Roster | None, as_of
             escalation = DASH
         if state is not None and state.missing:
             escalation = Markdown(emphasis(f"missing: {state.rung}"))
-        key = (ctx_policy.priority_rank(action.priority), -over, due or dt.date.max, action.id)
+        key = (policy.priority_rank(action.priority), -over, due or dt.date.max, action.id)
         rows.append(
             (
                 key,
@@ -484,8 +481,9 @@ def _agenda(lives: list[_Life], ctx_policy: Policy, roster: Roster | None, as_of
     return tuple(row for _, row in rows)
 
 
-def _later(a: dt.date | None, b: dt.date | None) -> bool:
-    return a is None or b is None or b > a
+def _moved_later(old: dt.date | None, new: dt.date | None) -> bool:
+    """A due-date change that postpones (unparseable values count: git saw the date move)."""
+    return old is None or new is None or new > old
 
 
 def _trend(
@@ -519,7 +517,7 @@ def _trend(
     if history is not None and not history.shallow:
         for h in history.changes:
             day = h.date.astimezone(tz).date() if isinstance(h.date, dt.datetime) else h.date
-            if h.field == "due" and not h.recorded and _later(parse_date(str(h.old)), parse_date(str(h.new))):
+            if h.field == "due" and not h.recorded and _moved_later(parse_date(str(h.old)), parse_date(str(h.new))):
                 if (i := week(day)) is not None:
                     slips[i] += 1
     for pm in postmortems:
@@ -591,11 +589,11 @@ def _directions(weeks: Sequence[TrendWeek], severities: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _escalations(lives: list[_Life], policy: Policy, roster: Roster | None, as_of: dt.date) -> tuple[EscalationRow, ...]:
+def _escalations(lives: list[_Life], ctx: Context) -> tuple[EscalationRow, ...]:
+    policy, as_of = ctx.policy, ctx.as_of
     rows: list[tuple[tuple[Any, ...], EscalationRow]] = []
     for life in lives:
-        level = policy.priorities.get(life.action.priority)
-        state = _escalation(life, level, roster, as_of) if level is not None else None
+        state = _escalation(life, ctx)
         if state is None:
             continue
         action, pm = life.action, life.pm
@@ -764,6 +762,7 @@ def build_view(
     """
     policy = repository.policy
     corpus = repository.corpus
+    ctx = Context(policy, repository.roster, as_of)
     tz = zone(policy.timezone)
     findings = list(findings)
     postmortems = sorted(corpus.postmortems, key=lambda pm: pm.id)
@@ -823,9 +822,9 @@ def build_view(
         ),
         policy=_policy_view(policy),
         findings=_findings(findings),
-        agenda=_agenda(lives, policy, repository.roster, as_of),
+        agenda=_agenda(lives, ctx),
         trend=trend,
-        escalations=_escalations(lives, policy, repository.roster, as_of),
+        escalations=_escalations(lives, ctx),
         closures=_closures(lives, trend.start, as_of),
         roadmap=_roadmap(lives, policy, as_of),
         recurrences=recurrences,
