@@ -13,7 +13,6 @@ from pathlib import Path
 
 from pmcheck.context import Context, Corpus, Document, GitFacts
 from pmcheck.decide import Selection, decide
-from pmcheck.errors import ConfigError
 from pmcheck.findings import DataPath, Finding, Severity, Violation, pointer
 from pmcheck.model import Action, Postmortem
 from pmcheck.policy import Policy, find_root, load_policy
@@ -69,11 +68,7 @@ class Result:
 
 def load_context(repo: str | None, config: str | None, first_path: str | None) -> tuple[Path, Policy]:
     root = find_root(repo, first_path)
-    policy = load_policy(root, config)
-    unknown = sorted(code for code in policy.rules if code not in REGISTRY)
-    if unknown:
-        raise ConfigError(f"{policy.source}: rules: unknown rule code {unknown[0]} (see `pmcheck rules`)")
-    return root, policy
+    return root, load_policy(root, config)
 
 
 def as_of_date(policy: Policy, given: dt.date | None) -> dt.date:

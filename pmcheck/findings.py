@@ -37,7 +37,7 @@ def dotted(path: DataPath) -> str:
     out = ""
     for p in path:
         out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out or "(document)"
+    return out or "top level"
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,7 @@ def test_a_roster_without_teams_and_a_team_without_fields(tmp_path: Path) -> Non
             "people.yaml:3:3: duplicate key 'alice.ng' (first defined on line 2)",
         ),
         ("people: &p {}\n", "people.yaml:1:9: anchors and aliases are not allowed (&p)"),
-        ("- alice.ng\n", "people.yaml:1:1: (document): expected a mapping, got a list"),
+        ("- alice.ng\n", "people.yaml:1:1: top level: expected a mapping, got a list"),
     ],
 )
 def test_bad_roster_is_one_located_config_error(tmp_path: Path, text: str, expected: str) -> None:

@@ -138,7 +138,7 @@ def test_rule_overrides(tmp_path: Path, text: str, expected: object) -> None:
     ("text", "expected"),
     [
         ("due_soon_days: soon\n", "pmcheck.yaml:1:1: due_soon_days: expected a whole number, got text 'soon'"),
-        ("\n\ndue_son_days: 3\n", "pmcheck.yaml:3:1: (document): unknown key 'due_son_days' (did you mean 'due_soon_days'?)"),
+        ("\n\ndue_son_days: 3\n", "pmcheck.yaml:3:1: top level: unknown key 'due_son_days' (did you mean 'due_soon_days'?)"),
         ("timezone: UTC\ntimezone: Mars/Olympus\n", "pmcheck.yaml:2:1: duplicate key 'timezone' (first defined on line 1)"),
         ("timezone: Mars/Olympus\n", "pmcheck.yaml:1:1: timezone: unknown time zone 'Mars/Olympus'"),
         (
@@ -151,7 +151,7 @@ def test_rule_overrides(tmp_path: Path, text: str, expected: object) -> None:
         ("people: ../../etc/passwd\n", "pmcheck.yaml:1:1: people: '../../etc/passwd' must be a path inside the repository"),
         ("log: /var/log/reliability.md\n", "pmcheck.yaml:1:1: log: '/var/log/reliability.md' must be a path inside the repository"),
         ("trend: {weeks: yes}\n", "pmcheck.yaml:1:9: trend.weeks: expected a whole number, got unquoted 'yes', which YAML reads as a boolean (quote it: 'yes')"),
-        ("- due_soon_days: 3\n", "pmcheck.yaml:1:1: (document): expected a mapping, got a list"),
+        ("- due_soon_days: 3\n", "pmcheck.yaml:1:1: top level: expected a mapping, got a list"),
         ("slo_clock_start: detected_at\n", "pmcheck.yaml:1:1: slo_clock_start: 'detected_at' is not one of resolved_at, created"),
     ],
 )
@@ -214,7 +214,7 @@ def repo_with_policy(tmp_path: Path, policy: str) -> Path:
     ("policy", "stderr"),
     [
         ("due_soon_days: soon\n", "pmcheck: error: pmcheck.yaml:1:1: due_soon_days: expected a whole number, got text 'soon'\n"),
-        ("{due_soon_days: 1, typo: 2}\n", "pmcheck: error: pmcheck.yaml:1:20: (document): unknown key 'typo' (allowed keys: "),
+        ("{due_soon_days: 1, typo: 2}\n", "pmcheck: error: pmcheck.yaml:1:20: top level: unknown key 'typo' (allowed keys: "),
         ("timezone: Moon/Tranquility\n", "pmcheck: error: pmcheck.yaml:1:1: timezone: unknown time zone 'Moon/Tranquility'\n"),
         (
             "severities:\n  SEV-1: {default_priority: P0}\n  SEV-2:\n    default_priority: P7\n",

@@ -104,14 +104,14 @@ def errors(data: Any, schema: dict[str, Any] | None = None) -> list[tuple[DataPa
 def test_each_missing_required_key_is_reported_once() -> None:
     found = errors({})
     required = load_schema("postmortem")["required"]
-    assert [message for _, message, _ in found] == [f"(document): missing required key '{k}'" for k in required]
+    assert [message for _, message, _ in found] == [f"top level: missing required key '{k}'" for k in required]
     assert {at for at, _, _ in found} == {()}
 
 
 def test_unknown_key_without_a_close_match_lists_the_allowed_keys() -> None:
     [(at, message, hint)] = errors({"zzz": 1}, {"type": "object", "properties": {"a": {}, "b": {}}, "additionalProperties": False})
     assert at == ("zzz",)
-    assert message == "(document): unknown key 'zzz'"
+    assert message == "top level: unknown key 'zzz'"
     assert hint == "allowed keys: a, b"
 
 
