@@ -36,7 +36,7 @@ from pmcheck.policy import Policy
 from pmcheck.repository import discover, load_repository
 from pmcheck.rules.operating_log_stale import CODE as STALE_CODE
 from pmcheck.rules.operating_log_stale import NAME as STALE_NAME
-from pmcheck.view import LogView, build_view, marker
+from pmcheck.view import History, LogView, build_view, marker
 
 TEMPLATE = "reliability_log.md.j2"
 MARKER = re.compile(r"<!-- pmcheck:as-of (\d{4}-\d{2}-\d{2}) -->")
@@ -109,11 +109,15 @@ def render_log(view: LogView, root: Path, policy: Policy) -> str:
     return text
 
 
-def build_log(root: Path, policy: Policy, as_of: dt.date) -> str:
-    """Load, check, build the view and render: the whole log as of ``as_of``."""
+def build_log(root: Path, policy: Policy, as_of: dt.date, history: History | None = None) -> str:
+    """Load, check, build the view and render: the whole log as of ``as_of``.
+
+    ``history`` (``pmcheck.history.load_history``) adds the due-date moves git shows without a
+    record to the trend's deadline slips.
+    """
     repository = load_repository(root, policy, discover(root, policy))
     result = check_repository(repository, Context(policy, repository.roster, as_of))
-    return render_log(build_view(repository, result.findings, as_of), root, policy)
+    return render_log(build_view(repository, result.findings, as_of, history), root, policy)
 
 
 def refuse_symlinks(path: Path, root: Path) -> None:

@@ -499,3 +499,11 @@ def test_a_log_template_outside_the_repository_is_refused(sample: Path, tmp_path
     done = run(["render", str(sample), "--as-of", "2026-11-27", "--stdout"])
     assert done.returncode == 2
     assert done.stderr == "pmcheck: error: log_template: link.j2 is outside the repository\n"
+
+
+def test_a_shallow_clone_is_named_in_the_trend(tmp_path: Path) -> None:
+    from tests.test_view import PM1, FakeHistory
+
+    root, policy = load_context(str(make_repo(tmp_path, {"PM-2026-001": PM1})), None, None)
+    text = build_log(root, policy, AS_OF, FakeHistory(shallow=True))
+    assert "git history unavailable (shallow clone)." in text

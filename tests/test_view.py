@@ -251,3 +251,10 @@ def test_sample_repository_agenda_starts_with_the_overdue_unescalated_p0() -> No
 def test_the_view_is_deterministic(tmp_path: Path) -> None:
     root = make_repo(tmp_path, {"PM-2026-001": PM1, "PM-2026-002": PM2})
     assert view_of(root, AS_OF) == view_of(root, AS_OF)
+
+
+def test_files_that_do_not_load_are_listed_not_modelled(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, {"PM-2026-001": PM1, "PM-2026-003": "id: [unclosed\n"})
+    view = view_of(root, AS_OF)
+    assert [(f.path, f.codes) for f in view.invalid] == [("postmortems/PM-2026-003.yaml", "PM001")]
+    assert (view.counts.postmortems, view.counts.invalid_files) == (1, 1)
