@@ -6,8 +6,10 @@ validator is compiled once per run.
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -105,28 +107,46 @@ def load_repository(
     tz = zone(policy.timezone)
     documents: list[Document] = []
     issues: list[LoadIssue] = []
-    for rel in files:
-        loaded = load_file(root, rel, limits)
-        document = Document(rel, loaded)
-        documents.append(document)
-        for problem in loaded.problems:
-            issues.append(
-                LoadIssue(rel, problem.code, problem.message, problem.hint, problem.line, problem.column, problem.line, problem.column)
-            )
-        if any(problem.code == "PM001" for problem in loaded.problems):
-            continue
-        # An empty file (data None, no load problem) still goes to the schema, which says so.
-        valid = True
-        for error in iter_schema_errors(validator, loaded.data, loaded.spans.yaml11_bools):
-            valid = False
-            line, column, end_line, end_column = loaded.spans.locate(error.at)
-            issues.append(LoadIssue(rel, error.code, error.message, error.hint, line, column, end_line, end_column, error.at))
-        if valid:
-            document.postmortem = build_postmortem(rel, loaded.data, tz)
+    with _collector_paused():
+        for rel in files:
+            loaded = load_file(root, rel, limits)
+            document = Document(rel, loaded)
+            documents.append(document)
+            for problem in loaded.problems:
+                issues.append(
+                    LoadIssue(rel, problem.code, problem.message, problem.hint, problem.line, problem.column, problem.line, problem.column)
+                )
+            if any(problem.code == "PM001" for problem in loaded.problems):
+                continue
+            # An empty file (data None, no load problem) still goes to the schema, which says so.
+            valid = True
+            for error in iter_schema_errors(validator, loaded.data, loaded.spans.yaml11_bools):
+                valid = False
+                line, column, end_line, end_column = loaded.spans.locate(error.at)
+                issues.append(LoadIssue(rel, error.code, error.message, error.hint, line, column, end_line, end_column, error.at))
+            if valid:
+                document.postmortem = build_postmortem(rel, loaded.data, tz)
     corpus = Corpus(documents)
     for pm in corpus.postmortems:
         corpus.by_id.setdefault(pm.id, pm)
     return Repository(root, policy, roster, corpus, issues)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while files are loaded.
+
+    Loading allocates hundreds of long-lived containers per file and no reference cycles, so
+    the collector would only traverse the growing heap again and again (about a tenth of the
+    time of a check on a large repository). Reference counting still frees everything.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def stem(path: str) -> str:
