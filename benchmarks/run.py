@@ -66,6 +66,7 @@ class Measure:
     name: str
     command: list[str]
     seconds: list[float] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)
     peak_mb: list[float] = field(default_factory=list)
     skipped: str | None = None
 
@@ -78,6 +79,10 @@ class Measure:
         return min(self.seconds)
 
     @property
+    def cpu(self) -> float:
+        return statistics.median(self.cpu_seconds)
+
+    @property
     def peak(self) -> float:
         return max(self.peak_mb)
 
@@ -87,13 +92,14 @@ class Measure:
         return {
             "median_s": round(self.median, 3),
             "min_s": round(self.best, 3),
+            "cpu_s": round(self.cpu, 3),
             "peak_mb": round(self.peak, 1),
             "runs_s": [round(s, 3) for s in self.seconds],
         }
 
 
-def run_once(command: list[str]) -> tuple[float, float, int, str]:
-    """Wall seconds, peak RSS in MB, exit code and stderr of one fresh process."""
+def run_once(command: list[str]) -> tuple[float, float, float, int, str]:
+    """Wall seconds, CPU seconds, peak RSS in MB, exit code and stderr of one fresh process."""
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
@@ -105,7 +111,7 @@ def run_once(command: list[str]) -> tuple[float, float, int, str]:
         stderr = err.read().decode("utf-8", "replace")
     # ru_maxrss is in kilobytes on Linux, bytes on macOS.
     peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-    return elapsed, peak, proc.returncode, stderr
+    return elapsed, usage.ru_utime + usage.ru_stime, peak, proc.returncode, stderr
 
 
 def render_available() -> str | None:
@@ -147,14 +153,16 @@ def measure_size(repo: Path, size: int, repeat: int, render_skip: str | None) ->
         for m in measures:
             if m.skipped is not None:
                 continue
-            seconds, peak, code, stderr = run_once(m.command)
+            seconds, cpu, peak, code, stderr = run_once(m.command)
             if code != 0:
                 last = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit code {code}"
                 m.skipped = f"failed with exit code {code}: {last}"
                 print(f"{m.name} on {size} postmortems: {m.skipped}", file=sys.stderr)
                 continue
             m.seconds.append(seconds)
+            m.cpu_seconds.append(cpu)
             m.peak_mb.append(peak)
+            print(f"{size} postmortems, {m.name} run {len(m.seconds)}: {seconds:.2f} s ({cpu:.2f} s CPU), {peak:.0f} MB", file=sys.stderr)
     files = sorted((repo / "postmortems").glob("*.yaml"))
     result: dict[str, Any] = {
         "postmortems": size,
@@ -166,8 +174,10 @@ def measure_size(repo: Path, size: int, repeat: int, render_skip: str | None) ->
     base, check, render = by_name["baseline"], by_name["check"], by_name["render"]
     if base.skipped is None and check.skipped is None:
         result["ratios"]["check_vs_baseline"] = round(check.median / base.median, 2)
+        result["ratios"]["check_vs_baseline_cpu"] = round(check.cpu / base.cpu, 2)
     if render.skipped is None and check.skipped is None:
         result["ratios"]["render_vs_check"] = round(render.median / check.median, 2)
+        result["ratios"]["render_vs_check_cpu"] = round(render.cpu / check.cpu, 2)
     return result
 
 
@@ -177,11 +187,14 @@ def scaling(results: list[dict[str, Any]]) -> dict[str, Any] | None:
     if len(done) < 2:
         return None
     small, large = done[0], done[-1]
-    per = lambda r: r["measures"]["check"]["median_s"] / r["postmortems"]  # noqa: E731
+    def per(r: dict[str, Any], key: str) -> float:
+        return float(r["measures"]["check"][key]) / r["postmortems"]
+
     return {
         "from": small["postmortems"],
         "to": large["postmortems"],
-        "per_postmortem_ratio": round(per(large) / per(small), 2),
+        "per_postmortem_ratio": round(per(large, "median_s") / per(small, "median_s"), 2),
+        "per_postmortem_ratio_cpu": round(per(large, "cpu_s") / per(small, "cpu_s"), 2),
     }
 
 
@@ -189,29 +202,30 @@ def markdown(report: dict[str, Any]) -> str:
     lines = [
         f"Python {report['python']}, {report['cpus']} CPUs, {report['repeat']} runs per cell, each a fresh process.",
         "",
-        "| postmortems | command | median s | min s | peak MB | ratio |",
-        "|---:|---|---:|---:|---:|---|",
+        "| postmortems | command | median s | min s | CPU s | peak MB | ratio (wall; CPU) |",
+        "|---:|---|---:|---:|---:|---:|---|",
     ]
     for r in report["results"]:
         for name in ("baseline", "check", "render"):
             m = r["measures"][name]
             if "skipped" in m:
-                lines.append(f"| {r['postmortems']:,} | {name} | – | – | – | skipped: {m['skipped']} |")
+                lines.append(f"| {r['postmortems']:,} | {name} | – | – | – | – | skipped: {m['skipped']} |")
                 continue
             ratio = ""
             if name == "check" and "check_vs_baseline" in r["ratios"]:
-                ratio = f"{r['ratios']['check_vs_baseline']:.2f}× baseline"
+                ratio = f"{r['ratios']['check_vs_baseline']:.2f}×; {r['ratios']['check_vs_baseline_cpu']:.2f}× baseline"
             elif name == "render" and "render_vs_check" in r["ratios"]:
-                ratio = f"{r['ratios']['render_vs_check']:.2f}× check"
+                ratio = f"{r['ratios']['render_vs_check']:.2f}×; {r['ratios']['render_vs_check_cpu']:.2f}× check"
             lines.append(
-                f"| {r['postmortems']:,} | {name} | {m['median_s']:.2f} | {m['min_s']:.2f} | {m['peak_mb']:.0f} | {ratio} |"
+                f"| {r['postmortems']:,} | {name} | {m['median_s']:.2f} | {m['min_s']:.2f} | {m['cpu_s']:.2f} "
+                f"| {m['peak_mb']:.0f} | {ratio} |"
             )
     if report["scaling"] is not None:
         s = report["scaling"]
         lines += [
             "",
             f"Scaling: check time per postmortem at {s['to']:,} vs {s['from']:,} postmortems: "
-            f"{s['per_postmortem_ratio']:.2f} (target ≤ {TARGET_SCALING}).",
+            f"{s['per_postmortem_ratio']:.2f} wall, {s['per_postmortem_ratio_cpu']:.2f} CPU (target ≤ {TARGET_SCALING}).",
         ]
     if report["misses"]:
         lines += ["", "Targets missed: " + "; ".join(report["misses"]) + "."]
