@@ -7,7 +7,9 @@ import json
 from pmcheck.errors import UsageError
 from pmcheck.rules import REGISTRY, Rule, get_rule
 
-DOCS_URL = "docs/rules.md"
+PROJECT_URL = "https://github.com/pmcheck/pmcheck"
+# Absolute, so the links in a generated log and in SARIF work from any repository.
+DOCS_URL = f"{PROJECT_URL}/blob/main/docs/rules.md"
 
 
 def anchor(rule: Rule) -> str:

@@ -91,7 +91,10 @@ def finalize(value: Any) -> Any:
 
 def link(text: str, href: str) -> Markdown:
     """A link the view makes: ``text`` escaped, ``href`` percent-encoded."""
-    return Markdown(f"[{escape(text)}]({quote(href, safe='/#.-_~')})")
+    # Only the view's own absolute links keep their scheme; any other colon is encoded so a
+    # file name can never become a `javascript:` or other scheme link.
+    scheme = "https://" if href.startswith("https://") else ""
+    return Markdown(f"[{escape(text)}]({scheme}{quote(href[len(scheme):], safe='/#.-_~')})")
 
 
 def emphasis(text: str) -> Markdown:

@@ -29,7 +29,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from pmcheck.context import Context
 from pmcheck.engine import as_of_date, check_repository, load_context
-from pmcheck.errors import ConfigError, UsageError
+from pmcheck.errors import ConfigError, GitError, UsageError
 from pmcheck.findings import Severity
 from pmcheck.markdown import finalize
 from pmcheck.policy import Policy
@@ -118,6 +118,20 @@ def build_log(root: Path, policy: Policy, as_of: dt.date, history: History | Non
     repository = load_repository(root, policy, discover(root, policy))
     result = check_repository(repository, Context(policy, repository.roster, as_of))
     return render_log(build_view(repository, result.findings, as_of, history), root, policy)
+
+
+def load_log_history(root: Path, policy: Policy) -> History | None:
+    """The git history the trend's slips come from; None outside git or when git cannot say.
+
+    In a shallow clone the history is marked shallow and the log says so, so `render --check`
+    needs the same depth of history as the render that wrote the log (`fetch-depth: 0`).
+    """
+    from pmcheck.history import load_history  # walks git only when rendering
+
+    try:
+        return load_history(root, policy)
+    except GitError:
+        return None
 
 
 def refuse_symlinks(path: Path, root: Path) -> None:
@@ -215,7 +229,7 @@ def render_command(
         if as_of is None and old is not None:
             as_of = recorded_as_of(old)
     day = as_of_date(policy, as_of)
-    text = build_log(root, policy, day)
+    text = build_log(root, policy, day, load_log_history(root, policy))
     if to_stdout:
         click.echo(text, nl=False)
         return 0

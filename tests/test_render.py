@@ -26,9 +26,10 @@ from pmcheck.catalogue import DOCS_URL, anchor
 from pmcheck.cli import main
 from pmcheck.engine import load_context
 from pmcheck.markdown import one_line
-from pmcheck.render import build_log, recorded_as_of
+from pmcheck.render import build_log, load_log_history, recorded_as_of
 from pmcheck.rules import REGISTRY
 from pmcheck.view import LogView
+from tests.gitrepo import GitRepo
 from tests.test_view import make_repo, view_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,9 +171,41 @@ def golden(path: Path, text: str) -> None:
 # -- goldens ----------------------------------------------------------------------------------
 
 
-def test_sample_repository_log_is_committed_and_current() -> None:
-    text = log_of(SAMPLE, SAMPLE_AS_OF)
-    golden(SAMPLE / "RELIABILITY_LOG.md", text)
+def test_sample_repository_log_is_committed_and_current(sample: Path) -> None:
+    # Rendered as `pmcheck render` does, with git history, from a pinned one-commit copy: the
+    # result must not depend on how deep this checkout's own history is.
+    root, policy = load_context(str(sample), None, None)
+    history = load_log_history(root, policy)
+    assert history is not None and not history.shallow
+    golden(SAMPLE / "RELIABILITY_LOG.md", build_log(root, policy, SAMPLE_AS_OF, history))
+
+
+def test_render_counts_unrecorded_due_moves_from_git(tmp_path: Path) -> None:
+    copy = tmp_path / "sample-repo"
+    shutil.copytree(SAMPLE, copy)
+    repo = GitRepo.init(copy)
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "sample repository", date="2026-11-10T12:00:00+00:00")
+    path = copy / "postmortems" / "PM-2026-034.yaml"
+    path.write_text(path.read_text().replace("due: 2026-11-28", "due: 2026-12-05", 1))
+    repo.git("commit", "-q", "-am", "move a deadline quietly", date="2026-11-20T12:00:00+00:00")
+    root, policy = load_context(str(copy), None, None)
+    with_git = build_log(root, policy, SAMPLE_AS_OF, load_log_history(root, policy))
+    without = build_log(root, policy, SAMPLE_AS_OF)
+    assert "without a record" in with_git and "without a record" not in without
+
+    def slips(text: str) -> int:
+        lines = text.splitlines()
+        start = next(n for n, line in enumerate(lines) if line.startswith("| week ending"))
+        column = [c.strip() for c in lines[start].strip("|").split("|")].index("deadline slips")
+        total = 0
+        for row in lines[start + 2 :]:
+            if not row.startswith("|"):
+                break
+            total += int(row.strip("|").split("|")[column].strip())
+        return total
+
+    assert slips(with_git) == slips(without) + 1
 
 
 def test_hostile_repository_golden(hostile: Path) -> None:
@@ -296,7 +329,12 @@ def test_every_section_says_none_when_empty(tmp_path: Path) -> None:
 
 @pytest.fixture
 def sample(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(SAMPLE, tmp_path / "sample"))
+    """The sample repository in a one-commit git repository, as a user's checkout would be."""
+    copy = Path(shutil.copytree(SAMPLE, tmp_path / "sample"))
+    repo = GitRepo.init(copy)
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "sample repository")
+    return copy
 
 
 def test_render_writes_the_log_and_then_leaves_it(sample: Path) -> None:

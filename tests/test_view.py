@@ -189,7 +189,7 @@ def test_index_and_counts(two: LogView) -> None:
 
 def test_findings_summary_counts_by_rule_with_doc_links(two: LogView) -> None:
     rows = {r.name: r for r in two.findings}
-    assert rows["overdue-action-not-escalated"].code == "[PM206](docs/rules.md#pm206-overdue-action-not-escalated)"
+    assert rows["overdue-action-not-escalated"].code == "[PM206](https://github.com/pmcheck/pmcheck/blob/main/docs/rules.md#pm206-overdue-action-not-escalated)"
     assert rows["overdue-action-not-escalated"].count == 1
     assert two.counts.errors == sum(r.count for r in two.findings if r.severity == "error")
 

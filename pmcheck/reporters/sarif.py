@@ -16,7 +16,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from pmcheck import __version__
-from pmcheck.catalogue import anchor
+from pmcheck.catalogue import DOCS_URL, PROJECT_URL, anchor
 from pmcheck.findings import Finding, Severity
 from pmcheck.rules import REGISTRY, Rule
 
@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from pmcheck.engine import Result
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-INFORMATION_URI = "https://github.com/pmcheck/pmcheck"
-RULES_URI = f"{INFORMATION_URI}/blob/main/docs/rules.md"
+INFORMATION_URI = PROJECT_URL
+RULES_URI = DOCS_URL
 FINGERPRINT_KEY = "pmcheckFinding/v1"
 
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
