@@ -3,8 +3,8 @@
     python benchmarks/generate.py OUT_DIR --postmortems 2000 --seed 1
 
 The repository looks like a busy reliability programme: about 60 people in 10 teams, five AI
-workflows, twenty services, incidents spread over the three years before the benchmark's as-of
-date, about eight corrective actions per postmortem, and every optional field of the format in
+workflows, twenty services, incidents at a steady rate up to the benchmark's as-of date (2,000
+postmortems span three years), about eight corrective actions per postmortem, and every optional field of the format in
 use (evidence with URLs, refs and metrics, deadline changes, escalations with mitigation
 timelines, reviews, approvers, recurrence links, waivers). Most files are healthy; a small share
 carries the governance problems pmcheck exists to catch (ownerless actions, overdue P0 actions
