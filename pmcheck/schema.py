@@ -105,10 +105,10 @@ def _pattern(validator: Validator, pattern: str, instance: Any, schema: Any) -> 
 
 
 def _never_retrieve(uri: str) -> Any:
-    raise NoSuchResource(ref=uri)
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
 
 
-_Validator = jsonschema.validators.extend(Draft202012Validator, {"pattern": _pattern})
+_Validator = jsonschema.validators.extend(Draft202012Validator, {"pattern": _pattern})  # type: ignore[no-untyped-call]
 
 
 def compile_validator(schema: Mapping[str, Any]) -> Validator:
@@ -506,9 +506,10 @@ def iter_schema_errors(validator: Validator, data: Any, yaml11_bools: Mapping[Da
 def _translate(error: ValidationError, yaml11_bools: Mapping[DataPath, str]) -> Iterator[SchemaError]:
     at: DataPath = tuple(error.absolute_path)
     where = dotted(at)
-    kind = error.validator
-    expected = error.validator_value
-    instance = error.instance
+    # jsonschema types these as "maybe unset"; an error from iter_errors always has them.
+    kind: Any = error.validator
+    expected: Any = error.validator_value
+    instance: Any = error.instance
     if "propertyNames" in error.absolute_schema_path and isinstance(instance, str):
         # jsonschema reports a bad key at its mapping; point at the key itself.
         described = error.schema.get("description") if isinstance(error.schema, dict) else None
@@ -520,7 +521,8 @@ def _translate(error: ValidationError, yaml11_bools: Mapping[DataPath, str]) -> 
             yield SchemaError(at, f"{where}: missing required key '{key}'", f"add `{key}:`")
         return
     if kind in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
-        allowed = sorted(error.schema.get("properties", {}))
+        schema: Any = error.schema
+        allowed = sorted(schema.get("properties", {}))
         for key in instance:
             if key in allowed:
                 continue
@@ -530,7 +532,7 @@ def _translate(error: ValidationError, yaml11_bools: Mapping[DataPath, str]) -> 
         return
     if kind == "type":
         wanted = expected if isinstance(expected, list) else [expected]
-        words = " or ".join(_TYPE_WORDS.get(w, w) for w in wanted)
+        words = " or ".join(_TYPE_WORDS.get(str(w), str(w)) for w in wanted)
         message = f"{where}: expected {words}, got {_type_word(instance)}"
         if not isinstance(instance, (dict, list)) and instance is not None:
             message += f" {_excerpt(instance)}"

@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from pmcheck.engine import Result
-
+# render(result: pmcheck.engine.Result, ...) -> str; the text reporter also takes `color`.
 Reporter = Callable[..., str]
 
 # Format name -> module under pmcheck.reporters; imported on use.
@@ -25,7 +22,7 @@ REPORTERS: dict[str, str] = {
 }
 
 
-def get_reporter(name: str) -> Callable[["Result"], str]:
+def get_reporter(name: str) -> Reporter:
     module = importlib.import_module(f"pmcheck.reporters.{REPORTERS[name]}")
-    render: Callable[["Result"], str] = module.render
+    render: Reporter = module.render
     return render

@@ -20,7 +20,8 @@ from types import ModuleType
 from typing import Any
 
 from pmcheck.findings import Severity, Violation
-from pmcheck.rules import (
+# Importing a rule module registers it (see _MODULES below).
+from pmcheck.rules import (  # noqa: F401
     # Files, schema and identity (PM0xx)
     yaml_syntax_error,
     duplicate_key,

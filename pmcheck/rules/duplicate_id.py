@@ -86,7 +86,11 @@ def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:
         if len(where) < 2:
             continue
         for n, (path, at, pm_id) in enumerate(where):
-            others = [f"{p}" + (f" (entry {a[1] + 1})" if kind == "action" else "") for i, (p, a, _) in enumerate(where) if i != n]
+            others = [
+                p + (f" (entry {int(a[1]) + 1})" if kind == "action" else "")
+                for i, (p, a, _) in enumerate(where)
+                if i != n
+            ]
             yield Violation(
                 CODE,
                 at,

@@ -105,7 +105,7 @@ def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:
             if not traced:
                 reported[(newer.id, older.id)] = (newer, older, key)
 
-    for (newer_id, older_id), (newer, older, key) in sorted(reported.items()):
+    for (newer_id, older_id), (newer, _, key) in sorted(reported.items()):
         (kind, place), mode = key
         days = (start[newer_id] - start[older_id]).days
         yield Violation(
