@@ -25,7 +25,7 @@ from pmcheck.context import Context
 from pmcheck.findings import Finding, Severity
 from pmcheck.markdown import Markdown, emphasis, escape, join, link
 from pmcheck.model import Action, Postmortem, parse_date, zone
-from pmcheck.policy import Policy, PriorityLevel
+from pmcheck.policy import Policy, PriorityLevel, Rung
 from pmcheck.repository import Repository
 from pmcheck.rules import REGISTRY
 from pmcheck.rules.overdue_action_not_escalated import passed_rungs
@@ -345,10 +345,7 @@ def _policy_view(policy: Policy) -> PolicyView:
     def ladder(level: PriorityLevel) -> str:
         if not level.escalate:
             return "none"
-        return "; ".join(
-            f"{r.to} when overdue" if r.after_days_overdue == 0 else f"{r.to} after {_days(r.after_days_overdue)} overdue"
-            for r in level.escalate
-        )
+        return "; ".join(_rung(r) for r in level.escalate)
 
     priorities = list(policy.priorities.values())
     done_closes = [p.name for p in priorities if p.done_is_terminal]
@@ -412,6 +409,12 @@ class _Escalation:
     missing: bool
 
 
+def _rung(rung: Rung) -> str:
+    if rung.after_days_overdue == 0:
+        return f"{rung.to} when overdue"
+    return f"{rung.to} after {_days(rung.after_days_overdue)} overdue"
+
+
 def _escalation(life: _Life, ctx: Context) -> _Escalation | None:
     """Where an overdue action stands on its escalation ladder, judged as PM206 judges it."""
     steps = passed_rungs(life.pm, life.action, ctx)
@@ -422,14 +425,17 @@ def _escalation(life: _Life, ctx: Context) -> _Escalation | None:
     dates = [e.date for e in life.action.escalations if e.date >= due]
     escalated_on = max(dates) if dates else None
     plan = [m.date for m in life.pm.mitigation_timeline if escalated_on is not None and m.date >= escalated_on]
-    top = steps[-1].rung
-    when = "when overdue" if top.after_days_overdue == 0 else f"after {_days(top.after_days_overdue)}"
+    # Name the rungs still owed: a P1 escalated to its sponsor but never to the manager is
+    # missing the manager, which is what PM206 reports.
+    missing = [step for step in steps if not step.satisfied]
+    shown = missing or steps[-1:]
+    targets = [step.person for step in shown if step.person is not None]
     return _Escalation(
-        rung=f"{top.to} {when}",
-        target=steps[-1].person,
+        rung="; ".join(_rung(step.rung) for step in shown),
+        target=", ".join(targets) if targets else None,
         escalated_on=escalated_on,
         plan_updated=min(plan) if plan else None,
-        missing=not all(step.satisfied for step in steps),
+        missing=bool(missing),
     )
 
 

@@ -258,3 +258,34 @@ def test_files_that_do_not_load_are_listed_not_modelled(tmp_path: Path) -> None:
     view = view_of(root, AS_OF)
     assert [(f.path, f.codes) for f in view.invalid] == [("postmortems/PM-2026-003.yaml", "PM001")]
     assert (view.counts.postmortems, view.counts.invalid_files) == (1, 1)
+
+
+PM_ESCALATED_PAST_THE_MANAGER = """
+schema_version: 1
+id: PM-2026-001
+title: Checkout assistant timed out
+severity: SEV-2
+status: in_review
+incident: {started_at: 2026-04-01T09:00:00Z, resolved_at: 2026-04-01T12:00:00Z}
+owner: alice.ng
+executive_sponsor: dana.kim
+mitigation_timeline: [{at: 2026-06-14, plan: fall back to the standard checkout, by: alice.ng}]
+actions:
+  - {id: PM-2026-001-A1, title: Pre-scale the GPU pool, type: prevent, priority: P1, owner: alice.ng,
+     created: 2026-04-01, due: 2026-05-01, status: open, success_criteria: p95 under 2 s,
+     escalations: [{to: dana.kim, at: 2026-06-13, reason: late, level: exec_sponsor}]}
+"""
+
+
+def test_a_missing_lower_rung_is_the_one_named(tmp_path: Path) -> None:
+    # 45 days overdue, told the sponsor but never the manager: PM206 reports the manager, so
+    # the log must not say the sponsor escalation is missing.
+    view = view_of(make_repo(tmp_path, {"PM-2026-001": PM_ESCALATED_PAST_THE_MANAGER}), AS_OF)
+    (row,) = view.escalations
+    assert (row.rung, row.escalate_to, row.escalated_on, row.state) == (
+        "manager after 7 days overdue",
+        "carol.wu",
+        "2026-06-13",
+        "**missing**",
+    )
+    assert view.agenda[0].escalation == "*missing: manager after 7 days overdue*"
