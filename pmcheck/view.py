@@ -93,6 +93,10 @@ class PolicyView:
     due_soon_days: int
     repeat_window_days: int
     waiver_max_days: int
+    # The same three in words ("1 day", "2 days") for the sentence that states them.
+    due_soon: str
+    repeat_window: str
+    waiver_max: str
 
 
 @dataclass(frozen=True)
@@ -350,22 +354,35 @@ def _policy_view(policy: Policy) -> PolicyView:
     priorities = list(policy.priorities.values())
     done_closes = [p.name for p in priorities if p.done_is_terminal]
     verified = [p.name for p in priorities if p.requires_verification]
+    critical = [p.name for p in priorities if p.critical]
+    capped = [p.name for p in priorities if p.max_extensions is not None]
     criteria = [
         Markdown(
             "An action is closed when it is `verified`, `wont_do` or `superseded`"
             + (f"; `done` also closes {join(done_closes)}." if done_closes else ".")
         ),
         Markdown(
-            f"{join(verified)} need a `verification` with result `pass` by someone other than the owner."
+            f"{join(verified)} actions need a `verification` with result `pass` by someone other than the owner."
             if verified
             else "No priority requires verification."
         ),
         Markdown("`done` and `verified` need at least one evidence item; a tracker link alone is not evidence."),
+        # What PM306 accepts: for critical priorities the decider holds either role.
         Markdown(
             "`wont_do` and `superseded` need a `closure` decision with a rationale and who decided"
-            + (f" (a person with the approver role for {join([p.name for p in priorities if p.critical])})." if any(p.critical for p in priorities) else ".")
+            + (f"; for {join(critical)} a person with the `approver` or `exec_sponsor` role decides." if critical else ".")
         ),
-        Markdown("A moved due date is recorded in `deadline_changes`, approved by someone other than the owner."),
+        # PM203 asks for an approver other than the owner only on critical priorities, and
+        # PM208 for the sponsor's approval past the extension limit.
+        Markdown(
+            "A moved due date is recorded in `deadline_changes`"
+            + (f"; for {join(critical)} it is approved by someone other than the owner" if critical else "")
+            + (
+                "; a move beyond the priority's max extensions is approved by the executive sponsor."
+                if capped
+                else "."
+            )
+        ),
     ]
     return PolicyView(
         source=policy.source or "built-in defaults",
@@ -397,6 +414,9 @@ def _policy_view(policy: Policy) -> PolicyView:
         due_soon_days=policy.due_soon_days,
         repeat_window_days=policy.repeat_window_days,
         waiver_max_days=policy.waiver_max_days,
+        due_soon=_days(policy.due_soon_days),
+        repeat_window=_days(policy.repeat_window_days),
+        waiver_max=_days(policy.waiver_max_days),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -322,6 +323,46 @@ def test_every_section_says_none_when_empty(tmp_path: Path) -> None:
         assert f"## {section}\n" in text
     assert text.count("None:") >= 6
     assert "| 2026-06-15 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |" in text
+
+
+RENAMED_POLICY = """
+severities:
+  S1: {critical: true, review_every_days: 1, postmortem_review_within_days: 1, default_priority: U1}
+  S2: {critical: false, review_every_days: 30, default_priority: U3}
+priorities:
+  U1: {critical: true, slo_days: 3, requires_verification: true, escalate: [{after_days_overdue: 1, to: manager}], max_extensions: 0}
+  U2: {critical: true, slo_days: 21}
+  U3: {slo_days: 45, done_is_terminal: true}
+due_soon_days: 1
+repeat_window_days: 1
+waiver_max_days: 1
+trend: {weeks: 1}
+"""
+ONE_PM = """
+schema_version: 1
+id: PM-2026-001
+title: Refund answers invented a policy
+severity: S2
+status: in_review
+incident: {started_at: 2026-06-01T09:00:00Z, resolved_at: 2026-06-01T12:00:00Z}
+owner: alice.ng
+actions:
+  - {id: PM-2026-001-A1, title: Gate rollouts on the refund eval, type: prevent, priority: U3,
+     owner: alice.ng, created: 2026-06-02, due: 2026-06-30, status: open}
+"""
+
+
+def test_header_states_a_renamed_policy_in_words_that_read_right_for_one(tmp_path: Path) -> None:
+    text = log_of(make_repo(tmp_path, {"PM-2026-001": ONE_PM}, RENAMED_POLICY), AS_OF)
+    assert not re.search(r"\b1\*{0,2} (days|postmortems|weeks|corrective actions)\b", text)
+    assert "**1** postmortem,\n**1** corrective action," in text
+    assert "Actions due within 1 day are due soon; incidents within 1 day " in text
+    assert "a waiver lasts at most 1 day." in text
+    assert "The last week, 2026-06-09 to 2026-06-15" in text
+    # What PM306, PM203 and PM208 accept, for the critical priorities this policy names.
+    assert "; for U1, U2 a person with the `approver` or `exec_sponsor` role decides." in text
+    assert "; for U1, U2 it is approved by someone other than the owner; a move beyond" in text
+    assert "- U1 actions need a `verification`" in text
 
 
 # -- the command line ---------------------------------------------------------------------------
