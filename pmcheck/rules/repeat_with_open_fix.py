@@ -4,7 +4,8 @@
 For each `related_incidents` entry with `relation: recurrence` (postmortem A says it is a
 recurrence of B), looks at B's `prevent` and `mitigate` actions for a failure mode A shares: an
 action counts when it `addresses` a contributing factor of B whose category is one of A's
-`failure_modes`, or, when it addresses nothing, when B's `failure_modes` share one with A's. The
+`failure_modes`, or, when it addresses nothing, when B's `failure_modes` share one with A's. A
+link only counts when A's incident started after B's (a link back from B to A is no repeat). The
 link is reported when any such action was not terminal on the day A's incident started: it is
 still open, or it was completed (`verification.at`, else `completed_at`) or closed
 (`closure.decided_at`) after that day.
@@ -109,6 +110,9 @@ def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:
         for link in pm.related_incidents:
             earlier = corpus.by_id.get(link.id)
             if link.relation != "recurrence" or earlier is None or earlier.id == pm.id:
+                continue
+            # Teams link recurrences both ways; only the later incident can repeat the earlier.
+            if earlier.incident.started_at >= pm.incident.started_at:
                 continue
             open_fixes: list[str] = []
             shared: set[str] = set()

@@ -90,3 +90,12 @@ def test_a_closure_decided_before_the_recurrence_is_terminal(run: RunCheck) -> N
 
 def test_only_recurrence_links_count(run: RunCheck) -> None:
     assert not pm502(run, fix(1), recurrence(relation="related"))
+
+
+def test_a_recurrence_link_back_to_a_later_incident_is_not_a_repeat(run: RunCheck) -> None:
+    # Both postmortems link each other as recurrences; only the later one repeats the earlier.
+    earlier = EARLIER_HEAD.replace("id: PM-2026-001\n", "id: PM-2026-001\nrelated_incidents: [{id: PM-2026-002, relation: recurrence}]\n")
+    later = recurrence() + "actions:\n" + fix(1).replace("PM-2026-001", "PM-2026-002")
+    docs = {"PM-2026-001": earlier + fix(1), "PM-2026-002": later, "PM-2026-003": OTHER}
+    findings = [f for f in run(docs) if f.code == "PM502"]
+    assert [f.postmortem for f in findings] == ["PM-2026-002"]
