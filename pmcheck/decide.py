@@ -36,8 +36,9 @@ class Selection:
             # The longest matching prefix wins, as in flake8: `--select PM2 --ignore PM205`.
             return max((len(p) for p in patterns if code.startswith(p)), default=-1)
 
+        # On a tie (`--select PM205 --ignore PM205`) the ignore wins, as in flake8 and ruff.
         selected = hit(self.select) if self.select else 0
-        return selected >= 0 and selected >= hit(self.ignore)
+        return selected >= 0 and selected > hit(self.ignore)
 
 
 def parse_codes(values: Iterable[str]) -> tuple[str, ...]:
