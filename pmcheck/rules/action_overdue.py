@@ -72,7 +72,10 @@ def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
             action.path("due"),
             f"{action.priority} action {action.id} is {days} day{'s' if days != 1 else ''} overdue "
             f"(due {action.due}, {action.status})",
-            hint="finish it, or move `due` with an approved entry in `deadline_changes`",
+            # A done action that is still not terminal is waiting for its verification, not for work.
+            hint="have someone other than the owner verify it (`status: verified` with `verification:`)"
+            if action.status == "done"
+            else "finish it, or move `due` with an approved entry in `deadline_changes`",
             action=action.id,
             severity=Severity.ERROR if critical else Severity.WARNING,
         )

@@ -52,3 +52,10 @@ def test_as_of_decides(run: RunCheck) -> None:
     text = actions(action(due="2026-06-20"))
     assert of(run(text, as_of=dt.date(2026, 6, 20)), "PM205") == []
     assert len(of(run(text, as_of=dt.date(2026, 6, 21)), "PM205")) == 1
+
+
+def test_a_done_action_waiting_for_verification_is_told_to_get_it_verified(run: RunCheck) -> None:
+    done = of(run(actions(action(priority="P0", due="2026-06-01", status="done")), as_of=AS_OF), "PM205")
+    assert "verify it" in done[0].hint and "finish it" not in done[0].hint
+    still_open = of(run(actions(action(priority="P0", due="2026-06-01")), as_of=AS_OF), "PM205")
+    assert still_open[0].hint.startswith("finish it")
