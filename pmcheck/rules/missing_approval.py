@@ -57,7 +57,7 @@ def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
     detail = f"only its owner {pm.owner} approved it" if owner_only else "nobody approved it"
     yield Violation(
         CODE,
-        ("approvers",) if pm.approvers else ("status",),
+        ("approvers",) if "approvers" in pm.raw else ("status",),
         f"postmortem {pm.id} is {pm.status} but {detail}",
         hint="have an approver other than the owner add `{person, decision: approved, at}` under `approvers:`",
     )

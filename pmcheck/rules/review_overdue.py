@@ -92,7 +92,8 @@ def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
         return
     yield Violation(
         CODE,
-        ("reviews",) if pm.reviews else (),
+        # An empty `reviews: []` is still the place to add the entry.
+        ("reviews",) if "reviews" in pm.raw else (),
         f"postmortem {pm.id} has open critical actions ({', '.join(open_critical)}) and {since}, "
         f"{days} days ago; {pm.severity} is reviewed every {level.review_every_days} days",
         hint="discuss it at the next governance review and add a `reviews:` entry with the date",

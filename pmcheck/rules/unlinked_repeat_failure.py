@@ -110,7 +110,7 @@ def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:
         days = (start[newer_id] - start[older_id]).days
         yield Violation(
             CODE,
-            ("related_incidents",) if newer.related_incidents else (),
+            ("related_incidents",) if "related_incidents" in newer.raw else (),
             f"postmortem {newer_id} repeats {older_id} ({kind} {place}, failure mode {mode}, "
             f"{days} days apart) and neither links the other",
             hint=f"add `{{id: {older_id}, relation: recurrence}}` (or `related`) to `related_incidents`",

@@ -48,3 +48,8 @@ approvers:
   - {person: carol.wu, decision: approved, at: 2026-06-12T10:00:00Z}
 """
     assert not pm402(run(fragment))
+
+
+def test_an_empty_approvers_list_is_pointed_at(run: RunCheck, repo: Path) -> None:
+    findings = pm402(run("status: published\napprovers: []\n"))
+    assert [(f.line, f.column, f.pointer) for f in findings] == [(*where(repo, "PM-2026-001", "approvers:"), "/approvers")]

@@ -69,3 +69,8 @@ def test_only_open_critical_actions_need_the_cadence(run: RunCheck) -> None:
 def test_the_cadence_comes_from_the_policy(run: RunCheck) -> None:
     policy = {"severities": {"SEV-1": {"critical": True}, "SEV-2": {"critical": True, "review_every_days": 30, "default_priority": "P1"}, "SEV-3": {}, "SEV-4": {}}}
     assert not pm401(run(fragment(), policy=policy))
+
+
+def test_an_empty_reviews_list_is_pointed_at(run: RunCheck, repo: Path) -> None:
+    findings = pm401(run(fragment("reviews: []\n")))
+    assert [(f.line, f.column, f.pointer) for f in findings] == [(*where(repo, "PM-2026-001", "reviews:"), "/reviews")]

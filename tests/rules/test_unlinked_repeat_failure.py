@@ -117,3 +117,11 @@ def test_a_large_bucket_costs_linear_time(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert len(found) == len(pms) - 1
     # Comparing every pair of one bucket would be 2e8 steps per key: minutes, not seconds.
     assert elapsed < 5, elapsed
+
+
+def test_an_empty_related_incidents_list_is_pointed_at(run: RunCheck, repo: Path) -> None:
+    newer = pm("PM-2026-002", "2026-06-01", "related_incidents: []\n")
+    findings = pm501(run({"PM-2026-001": pm("PM-2026-001", "2026-03-01"), "PM-2026-002": newer}))
+    assert [(f.line, f.column, f.pointer) for f in findings] == [
+        (*where(repo, "PM-2026-002", "related_incidents:"), "/related_incidents")
+    ]
