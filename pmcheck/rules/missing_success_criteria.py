@@ -71,7 +71,8 @@ def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
             continue
         yield Violation(
             CODE,
-            action.at,
+            # A blank `success_criteria: " "` is the key to fix; a missing one, the action.
+            action.path("success_criteria") if "success_criteria" in action.raw else action.at,
             f"action {action.id} has no success criteria; they are required because {why}",
             hint="add `success_criteria:` with a bounded, measurable statement (metric, threshold, sample)",
             action=action.id,

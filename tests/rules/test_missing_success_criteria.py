@@ -52,3 +52,10 @@ def test_near_misses_do_not_fire(run: RunCheck) -> None:
 def test_criticality_comes_from_the_policy(run: RunCheck) -> None:
     policy = {"priorities": {"P0": {"critical": True}, "P1": {"critical": False}, "P2": {}, "P3": {}}}
     assert not [f for f in run(action(priority="P1"), policy=policy) if f.code == "PM301"]
+
+
+def test_blank_criteria_point_at_the_key(run: RunCheck, repo: Path) -> None:
+    found = [f for f in run(action(extra='    success_criteria: "   "')) if f.code == "PM301"]
+    assert [(f.line, f.column, f.pointer) for f in found] == [
+        (*where(repo, "PM-2026-001", "success_criteria:"), "/actions/0/success_criteria")
+    ]
