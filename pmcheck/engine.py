@@ -144,7 +144,9 @@ def collect_git_facts(root: Path, policy: Policy, options: CheckOptions, files: 
 
     if options.changed_since is not None:
         return gitfacts.changed_since(root, options.changed_since, files)
-    return gitfacts.staged_against_head(root, select(root, files, options.paths, policy))
+    # Every postmortem, not just the files given: an action moved from a file this invocation
+    # was not handed (pre-commit splits long file lists) still needs its base version.
+    return gitfacts.staged_against_head(root, files)
 
 
 def run_check(options: CheckOptions) -> Result:
@@ -155,16 +157,16 @@ def run_check(options: CheckOptions) -> Result:
     extra = [p for p in select(root, all_files, options.paths, policy) if p not in set(all_files)] if options.paths else []
     files = sorted(set(all_files) | set(extra))
     git = collect_git_facts(root, policy, options, files)
+    chosen = set(select(root, files, options.paths, policy)) if options.paths else set(files)
     if git is not None and git.pull_request:
-        reported = sorted(p for p in files if p in git.changed_paths)
-        if options.paths:
-            chosen = set(select(root, files, options.paths, policy))
-            reported = [p for p in reported if p in chosen]
+        reported = sorted(p for p in files if p in git.changed_paths and p in chosen)
     elif options.paths:
         reported = select(root, files, options.paths, policy)
     else:
         reported = list(all_files)
     repository = load_repository(root, policy, files)
+    if git is not None and git.pull_request:
+        reported += [p for p in _naming_removed_ids(repository.corpus, git, set(reported)) if p in chosen]
     ctx = Context(policy, repository.roster, as_of, git)
     return _result(repository, ctx, options, reported)
 
@@ -240,6 +242,40 @@ def _result(repository: Repository, ctx: Context, options: CheckOptions, reporte
         notes=tuple(notes),
         changed_paths=ctx.git.changed_paths if ctx.git is not None and pull_request else None,
     )
+
+
+def _naming_removed_ids(corpus: Corpus, git: GitFacts, reported: set[str]) -> list[str]:
+    """Unchanged files that name a postmortem or action id the change removed.
+
+    Deleting a postmortem or dropping an action breaks the files that link to it
+    (``related_incidents``, ``closure.superseded_by``) without touching them; the pull request
+    has to see that, or the next full check of the main branch fails instead.
+    """
+    present: set[str] = set()
+    for document in corpus.documents:
+        present.add(_raw_id(document) or "")
+        actions = document.data.get("actions") if isinstance(document.data, dict) else None
+        for action in actions if isinstance(actions, list) else ():
+            if isinstance(action, dict) and isinstance(action.get("id"), str):
+                present.add(action["id"])
+    removed = (set(git.base_postmortems) | set(git.base_actions)) - present
+    if not removed:
+        return []
+    return [d.path for d in corpus.documents if d.path not in reported and _mentions(d.data, removed)]
+
+
+def _mentions(data: object, ids: set[str]) -> bool:
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if item in ids:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def _raw_id(document: Document) -> str | None:

@@ -348,3 +348,52 @@ def test_pre_commit_before_the_first_commit_has_nothing_to_audit(tmp_path: Path,
     )
     code, out, err = pmcheck(capsys, "--repo", str(repo.path), "check", "--as-of", AS_OF, str(repo.path / PM))
     assert code == 0, out + err
+
+
+def test_pr_deleting_a_linked_postmortem_fails_where_the_link_broke(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    linked = BASE.replace("owner: alice.ng\nactions", "owner: alice.ng\nrelated_incidents: [{id: PM-2026-002, relation: related}]\nactions")
+    repo = make_repo(tmp_path / "repo", linked)
+    other = "postmortems/PM-2026-002.yaml"
+    repo.write(other, other_postmortem())
+    repo.commit("Add PM-2026-002", date="2026-06-03T10:00:00+00:00")
+    repo.git("branch", "-f", "main")
+    repo.git("rm", "-q", other)
+    repo.commit("Delete PM-2026-002", date="2026-06-12T10:00:00+00:00")
+
+    code, findings = check_json(capsys, repo, "--changed-since", "main")
+
+    # PM-2026-001 is unchanged, but the pull request broke its link: main would fail next.
+    assert code == 1
+    assert [(f["code"], f["path"], f["line"]) for f in findings] == [("PM008", PM, line_of(repo.read(PM), "related_incidents"))]
+
+
+def test_pr_deleting_an_unlinked_postmortem_reports_nothing_else(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = make_repo(tmp_path / "repo", BASE + OVERDUE)
+    other = "postmortems/PM-2026-002.yaml"
+    repo.write(other, other_postmortem())
+    repo.commit("Add PM-2026-002", date="2026-06-03T10:00:00+00:00")
+    repo.git("branch", "-f", "main")
+    repo.git("rm", "-q", other)
+    repo.commit("Delete PM-2026-002", date="2026-06-12T10:00:00+00:00")
+
+    code, findings = check_json(capsys, repo, "--changed-since", "main")
+    assert (code, findings) == (0, [])
+
+
+def test_pre_commit_audits_an_action_moved_from_a_file_it_was_not_given(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # pre-commit splits long file lists over several invocations: the source of a moved action
+    # may go to another one, and its base version must still count.
+    moved = OVERDUE.replace("PM-2026-001-A2", "PM-2026-002-A2")
+    repo = make_repo(tmp_path / "repo", BASE + moved)
+    other = "postmortems/PM-2026-002.yaml"
+    repo.write(other, other_postmortem())
+    repo.commit("Add PM-2026-002", date="2026-06-03T10:00:00+00:00")
+    repo.write(PM, BASE)
+    repo.write(other, other_postmortem() + moved.replace("due: 2026-06-10", "due: 2026-06-30"))
+    repo.git("add", PM, other)
+
+    code, findings = check_json(capsys, repo, str(repo.path / other))
+
+    line = line_of(repo.read(other), "due: 2026-06-30")
+    assert code == 1
+    assert [(f["code"], f["path"], f["line"]) for f in findings] == [("PM203", other, line)]
