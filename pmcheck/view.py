@@ -28,6 +28,7 @@ from pmcheck.model import Action, Postmortem, parse_date, zone
 from pmcheck.policy import Policy, PriorityLevel, Rung
 from pmcheck.repository import Repository
 from pmcheck.rules import REGISTRY
+from pmcheck.rules.overdue_action_not_escalated import CODE as ESCALATION_CODE
 from pmcheck.rules.overdue_action_not_escalated import passed_rungs
 
 ROADMAP_TYPES = ("prevent", "detect", "mitigate")
@@ -615,7 +616,15 @@ def _directions(weeks: Sequence[TrendWeek], severities: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _escalations(lives: list[_Life], ctx: Context) -> tuple[EscalationRow, ...]:
+def _waived_until(life: _Life, unescalated: frozenset[str]) -> dt.date | None:
+    """The expiry of the waiver that kept PM206 quiet on this action, if one did."""
+    if life.action.id in unescalated:
+        return None
+    waivers = [w.expires for w in (*life.action.waivers, *life.pm.waivers) if w.rule == ESCALATION_CODE]
+    return max(waivers) if waivers else None
+
+
+def _escalations(lives: list[_Life], ctx: Context, unescalated: frozenset[str]) -> tuple[EscalationRow, ...]:
     policy, as_of = ctx.policy, ctx.as_of
     rows: list[tuple[tuple[Any, ...], EscalationRow]] = []
     for life in lives:
@@ -623,6 +632,7 @@ def _escalations(lives: list[_Life], ctx: Context) -> tuple[EscalationRow, ...]:
         if state is None:
             continue
         action, pm = life.action, life.pm
+        waived = _waived_until(life, unescalated) if state.missing else None
         assert action.due is not None
         days_over = (as_of - action.due).days
         row = EscalationRow(
@@ -637,7 +647,8 @@ def _escalations(lives: list[_Life], ctx: Context) -> tuple[EscalationRow, ...]:
             sponsor=pm.executive_sponsor or emphasis("none"),
             escalated_on=state.escalated_on.isoformat() if state.escalated_on else DASH,
             plan_updated=state.plan_updated.isoformat() if state.plan_updated else DASH,
-            state=Markdown("**missing**") if state.missing else "escalated",
+            # A waiver the check honoured is shown as such, so the log agrees with a green run.
+            state=f"missing, PM206 waived until {waived}" if waived else Markdown("**missing**") if state.missing else "escalated",
         )
         rows.append(((not state.missing, policy.priority_rank(action.priority), -days_over, action.id), row))
     rows.sort(key=lambda r: r[0])
@@ -850,7 +861,9 @@ def build_view(
         findings=_findings(findings),
         agenda=_agenda(lives, ctx),
         trend=trend,
-        escalations=_escalations(lives, ctx),
+        escalations=_escalations(
+            lives, ctx, frozenset(f.action for f in findings if f.code == ESCALATION_CODE and f.action is not None)
+        ),
         closures=_closures(lives, trend.start, as_of),
         roadmap=_roadmap(lives, policy, as_of),
         recurrences=recurrences,

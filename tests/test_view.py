@@ -289,3 +289,14 @@ def test_a_missing_lower_rung_is_the_one_named(tmp_path: Path) -> None:
         "**missing**",
     )
     assert view.agenda[0].escalation == "*missing: manager after 7 days overdue*"
+
+
+def test_an_escalation_waiver_the_check_honours_is_shown(tmp_path: Path) -> None:
+    waived = PM_ESCALATED_PAST_THE_MANAGER.replace(
+        "level: exec_sponsor}]}",
+        "level: exec_sponsor}],\n     waivers: [{rule: PM206, reason: briefed in person, approved_by: dana.kim, expires: 2026-06-30}]}",
+    )
+    view = view_of(make_repo(tmp_path, {"PM-2026-001": waived}), AS_OF)
+    assert not any("PM206" in row.code for row in view.findings)
+    (row,) = view.escalations
+    assert row.state == "missing, PM206 waived until 2026-06-30"
