@@ -118,3 +118,20 @@ def test_a_real_run_writes_every_report_at_once(ownerless_repo: Path) -> None:
     assert "| error | PM101 action-without-owner |" in (out / "summary.md").read_text()
     assert json.loads((out / "pmcheck.json").read_text())["summary"]["by_severity"]["error"] == 1
     assert 'failures="1"' in (out / "junit.xml").read_text()
+
+
+@pytest.mark.parametrize(
+    ("path", "uri"),
+    [
+        ("postmortems/PM-2026-014.yaml", "postmortems/PM-2026-014.yaml"),
+        ("postmortems/old stuff/PM-2026-014.yaml", "postmortems/old%20stuff/PM-2026-014.yaml"),
+        ("postmortems/#1 50%?.yaml", "postmortems/%231%2050%25%3F.yaml"),
+        ("postmortems/é.yaml", "postmortems/%C3%A9.yaml"),
+    ],
+)
+def test_artifact_uris_are_percent_encoded(path: str, uri: str) -> None:
+    result = sample_result()
+    finding = replace(result.findings[0], path=path)
+    log = json.loads(render(replace(result, findings=(finding,))))
+    assert log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == uri
+    assert re.fullmatch(r"[A-Za-z0-9._~/%!$&'()*+,;=:@-]+", uri)

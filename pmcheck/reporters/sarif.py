@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from urllib.parse import quote
 from typing import TYPE_CHECKING, Any
 
 from pmcheck import __version__
@@ -37,6 +38,12 @@ def fingerprint(finding: Finding) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
+def artifact_uri(path: str) -> str:
+    """A repo-relative path as a relative URI reference: a space, ``#``, ``%`` or ``?`` in a file
+    name would otherwise make it invalid or cut it short (``#`` starts a fragment)."""
+    return quote(path, safe="/")
+
+
 def _rule_descriptor(rule: Rule) -> dict[str, Any]:
     sections = rule.sections()
     what = sections.get("What it does", rule.summary)
@@ -57,7 +64,7 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     text = finding.message + (f"\nhint: {finding.hint}" if finding.hint else "")
     location: dict[str, Any] = {
         "physicalLocation": {
-            "artifactLocation": {"uri": finding.path, "uriBaseId": "%SRCROOT%"},
+            "artifactLocation": {"uri": artifact_uri(finding.path), "uriBaseId": "%SRCROOT%"},
             "region": {
                 "startLine": finding.line,
                 "startColumn": finding.column,
