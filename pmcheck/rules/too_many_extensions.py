@@ -96,8 +96,9 @@ def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
         yield Violation(
             CODE,
             newest.at,
-            f"action {action.id} has {count} deadline changes, more than the {level.max_extensions} "
-            f"{action.priority} allows, and the newest is approved by {newest.approved_by}, not the executive sponsor",
+            f"action {action.id} has {count} deadline change{'s' if count != 1 else ''}, more than the "
+            f"{level.max_extensions} {action.priority} allows, and the newest is approved by {newest.approved_by}, "
+            "not the executive sponsor",
             hint=f"have the executive sponsor {sponsor} approve the extension" if sponsor
             else "name an `executive_sponsor` for the postmortem and have them approve the extension",
             action=action.id,

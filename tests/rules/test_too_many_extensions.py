@@ -78,3 +78,10 @@ def test_limit_comes_from_the_policy(run: RunCheck) -> None:
     policy = {"priorities": {"P0": {}, "P1": {}, "P2": {"max_extensions": 0}, "P3": {}}}
     text = actions(action(priority="P2", due=due_after(1), extra=changes("carol.wu")), tail=SPONSOR)
     assert len(of(run(text, as_of=AS_OF, policy=policy), "PM208")) == 1
+
+
+def test_a_single_change_is_counted_in_the_singular(run: RunCheck) -> None:
+    policy = {"priorities": {"P0": {}, "P1": {}, "P2": {"max_extensions": 0}, "P3": {}}}
+    text = actions(action(priority="P2", due=due_after(1), extra=changes("carol.wu")), tail=SPONSOR)
+    found = of(run(text, as_of=AS_OF, policy=policy), "PM208")
+    assert "has 1 deadline change, more than the 0 P2 allows" in found[0].message
