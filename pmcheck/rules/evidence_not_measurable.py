@@ -103,7 +103,7 @@ def _problem(item: Evidence) -> str | None:
         return None
     if item.url is not None:
         return f"its url {item.url!r} is not an http(s) link with a host"
-    if item.metric:
+    if item.metric is not None:  # an empty `metric: {}` still lacks its keys
         return f"its metric lacks {', '.join(missing)}"
     return "it has no url, ref or metric"
 

@@ -90,3 +90,8 @@ def test_well_formed_url(url: str | None, ok: bool) -> None:
 def test_missing_metric_keys() -> None:
     assert missing_metric_keys(None) == ["query", "threshold", "window", "observed"]
     assert missing_metric_keys({"query": "q", "threshold": 0, "window": " ", "observed": True}) == ["window", "observed"]
+
+
+def test_an_empty_metric_is_named_as_incomplete(run: RunCheck) -> None:
+    found = pm303(run(action("      - {type: metric, metric: {}}")))
+    assert found[0].message.endswith("its metric lacks query, threshold, window, observed")
