@@ -213,6 +213,22 @@ def test_annotations_in_a_subfolder_point_at_workspace_paths(workspace: Path, in
     assert run.returncode == 1, run.stdout + run.stderr
     assert run.stdout.startswith("::error file=workspace/postmortems/PM-2026-001.yaml,line=18,col=5,")
     assert run.outputs == {"errors": "1", "sarif": str(workspace / "out.sarif")}
+    # Code scanning reads SARIF paths from the top of the repository as well.
+    sarif = json.loads((workspace / "out.sarif").read_text(encoding="utf-8"))
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]]
+    assert uris == ["workspace/postmortems/PM-2026-001.yaml"]
+
+
+def test_a_file_less_annotation_is_not_rewritten(workspace: Path, installed: tuple[Path, dict[str, str]]) -> None:
+    # PM905 has no file property; its message quotes the path given, which may hold " file=".
+    outer = workspace.parent
+    (workspace / "pmcheck.yaml").write_text('postmortems: ["x file=y/*.yaml"]\n')
+    run = check(outer, installed, as_of=AS_OF, working_directory="workspace", sarif_file="out.sarif")
+    assert run.returncode == 1, run.stdout + run.stderr
+    first = run.stdout.splitlines()[0]
+    assert first.startswith("::error title=PM905 no-postmortems-found::no postmortem files found in x file=y/*.yaml")
+    sarif = json.loads((workspace / "out.sarif").read_text(encoding="utf-8"))
+    assert sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "workspace"
 
 
 def test_inputs_never_become_shell_code(workspace: Path, installed: tuple[Path, dict[str, str]]) -> None:
