@@ -227,7 +227,8 @@ def _result(repository: Repository, ctx: Context, options: CheckOptions, reporte
             message=f"no postmortem files found in {where}",
             hint="check the paths given, or `postmortems:` in pmcheck.yaml",
         )
-        findings = decide([nothing], Corpus([]), ctx, options.selection, None, locate)
+        # --select/--ignore never hide an empty run: a silent pass is a failure.
+        findings = decide([nothing], Corpus([]), ctx, Selection(), None, locate)
     elif pull_request and not reported:
         notes.append("no postmortem changed since the base; nothing to check")
     reported_pms = [d.postmortem for d in targets if d.postmortem is not None]

@@ -5,7 +5,8 @@ For a postmortem that still has open (non-terminal) actions of a critical priori
 P1), takes the date of its latest `reviews` entry, or, before any review, the date the incident was
 resolved (else started), and reports the postmortem when more than its severity's
 `review_every_days` have passed since then (default 7 days for SEV-1, 14 for SEV-2, 30 for SEV-3,
-90 for SEV-4).
+90 for SEV-4). Before the first review, the severity's `postmortem_review_within_days` applies
+instead when the policy sets it (default 7 days for SEV-1, 14 for SEV-2).
 
 ## Why it matters
 The governance review is where slipping critical actions get noticed, re-planned and escalated.
@@ -51,6 +52,7 @@ actions:
 ```
 
 ## Options
+`severities.<S>.postmortem_review_within_days` sets the deadline of the first review.
 `severities.<SEV>.review_every_days` and `priorities.<P>.critical` in `pmcheck.yaml`.
 """
 
@@ -88,13 +90,22 @@ def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
         reference = stamp.astimezone(zone(policy.timezone)).date()
         since = f"has not been reviewed since the incident ({reference})"
     days = (ctx.as_of - reference).days
-    if days <= level.review_every_days:
+    # The first review has its own deadline when the policy sets one; later ones follow the cadence.
+    first = not pm.reviews and level.postmortem_review_within_days is not None
+    limit = level.postmortem_review_within_days if first else level.review_every_days
+    assert limit is not None
+    if days <= limit:
         return
+    cadence = (
+        f"a {pm.severity} postmortem is first reviewed within {limit} days"
+        if first
+        else f"{pm.severity} is reviewed every {limit} days"
+    )
     yield Violation(
         CODE,
         # An empty `reviews: []` is still the place to add the entry.
         ("reviews",) if "reviews" in pm.raw else (),
         f"postmortem {pm.id} has open critical actions ({', '.join(open_critical)}) and {since}, "
-        f"{days} days ago; {pm.severity} is reviewed every {level.review_every_days} days",
+        f"{days} days ago; {cadence}",
         hint="discuss it at the next governance review and add a `reviews:` entry with the date",
     )

@@ -3,7 +3,8 @@
 ## What it does
 Reports an action whose priority has `requires_verification` (default P0 and P1) and whose status
 is `done` rather than `verified`, when the as-of date is after its `due` date or its postmortem is
-`closed`.
+`closed`. It also reports such an action marked `verified` whose `verification.result` is `fail`:
+a failed check is not a verification.
 
 ## Why it matters
 For the most urgent actions, `done` only means the owner believes the work shipped. Until someone
@@ -73,7 +74,20 @@ SCOPE = "document"
 def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
     for action in pm.actions:
         level = ctx.policy.priorities.get(action.priority)
-        if level is None or not level.requires_verification or action.status != "done":
+        if level is None or not level.requires_verification:
+            continue
+        verification = action.verification
+        if action.status == "verified" and verification is not None and verification.result == "fail":
+            yield Violation(
+                CODE,
+                verification.at + ("result",),
+                f"action {action.id} ({action.priority}) is marked verified but its verification by "
+                f"{verification.by} on {verification.date} failed",
+                hint="reopen it (`status: in_progress`) until a verification passes",
+                action=action.id,
+            )
+            continue
+        if action.status != "done":
             continue
         if action.due is not None and ctx.as_of > action.due:
             why = f"its due date {action.due} has passed"

@@ -42,7 +42,7 @@ def test_never_reviewed_counts_from_resolution_and_points_at_the_root(run: RunCh
     f = findings[0]
     assert f.pointer == "" and f.action is None and f.severity.label == "warning"
     assert "not been reviewed since the incident (2026-05-20), 26 days ago" in f.message
-    assert "every 14 days" in f.message and "PM-2026-001-A1" in f.message
+    assert "first reviewed within 14 days" in f.message and "PM-2026-001-A1" in f.message
 
 
 def test_the_latest_review_counts_and_is_pointed_at(run: RunCheck, repo: Path) -> None:
@@ -74,3 +74,15 @@ def test_the_cadence_comes_from_the_policy(run: RunCheck) -> None:
 def test_an_empty_reviews_list_is_pointed_at(run: RunCheck, repo: Path) -> None:
     findings = pm401(run(fragment("reviews: []\n")))
     assert [(f.line, f.column, f.pointer) for f in findings] == [(*where(repo, "PM-2026-001", "reviews:"), "/reviews")]
+
+
+def test_the_first_review_has_its_own_deadline(run: RunCheck) -> None:
+    # SEV-2 postmortems are reviewed every 30 days here, but the first review is due in 3.
+    policy = {"severities": {
+        "SEV-1": {"critical": True, "default_priority": "P0"},
+        "SEV-2": {"critical": True, "review_every_days": 30, "postmortem_review_within_days": 3, "default_priority": "P1"},
+        "SEV-3": {}, "SEV-4": {},
+    }}
+    (never,) = pm401(run(fragment(), policy=policy))
+    assert "first reviewed within 3 days" in never.message
+    assert not pm401(run(fragment("reviews:\n  - {date: 2026-05-22}\n"), policy=policy))

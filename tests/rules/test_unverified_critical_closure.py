@@ -57,3 +57,11 @@ def test_near_misses_do_not_fire(run: RunCheck) -> None:
 def test_requires_verification_comes_from_the_policy(run: RunCheck) -> None:
     policy = {"priorities": {"P0": {"requires_verification": True}, "P1": {}, "P2": {}, "P3": {}}}
     assert not pm305(run(fragment(due="2026-06-14"), policy=policy))
+
+
+def test_verified_with_a_failed_verification_is_not_verified(run: RunCheck, repo: Path) -> None:
+    text = fragment(status="verified").replace("result: pass", "result: fail")
+    (found,) = pm305(run(text))
+    assert found.pointer == "/actions/0/verification/result"
+    assert "failed" in found.message and found.action == "PM-2026-001-A1"
+    assert not pm305(run(fragment(status="verified")))
