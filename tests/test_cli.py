@@ -186,6 +186,13 @@ def test_no_postmortems_is_pm905_and_fails(tmp_path: Path) -> None:
     ]
 
 
+def test_selection_never_hides_an_empty_run(tmp_path: Path) -> None:
+    (tmp_path / "pmcheck.yaml").write_text("{}\n")
+    done = pmcheck("check", "--as-of", AS_OF, "--select", "PM1", "--ignore", "PM905", cwd=tmp_path)
+    assert done.returncode == 1
+    assert ": PM905 no-postmortems-found:" in done.stdout
+
+
 def test_an_empty_folder_argument_is_pm905(repo: Path) -> None:
     (repo / "postmortems" / "2025").mkdir()
     done = pmcheck("check", "--as-of", AS_OF, "postmortems/2025", cwd=repo)

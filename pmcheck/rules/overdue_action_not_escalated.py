@@ -7,8 +7,9 @@ the first overdue day). The rung's person is the postmortem's `executive_sponsor
 `exec_sponsor`, and the manager of the owner's team in `people.yaml` for `manager`. The rung is
 satisfied by an `escalations` entry to that person dated on or after the due date; when the
 person cannot be determined (no sponsor named, no roster, no team manager) an entry whose
-`level` is the rung's is accepted. One finding per unsatisfied rung, pointing at the action's
-`escalations` (or the action when it has none).
+`level` is the rung's is accepted. A rung whose person is the owner (a manager owning the action)
+is skipped; the next rung still applies. One finding per unsatisfied rung, pointing at the
+action's `escalations` (or the action when it has none).
 
 ## Why it matters
 Escalation is how an overdue critical fix gets the time, people or scope decision it needs.
@@ -121,6 +122,9 @@ def passed_rungs(pm: Postmortem, action: Action, ctx: Context) -> list[Step]:
         if days_over < rung.after_days_overdue:
             continue
         person = rung_person(rung, pm, action, ctx)
+        if person is not None and person == action.owner:
+            # An owner who manages their own team already knows; the ladder's next rung still applies.
+            continue
         satisfied = any(
             e.date >= due and (e.to == person if person is not None else e.level == rung.to)
             for e in action.escalations

@@ -2,7 +2,8 @@
 
 ## What it does
 Reports an action whose `priority` ranks below its severity's `default_priority` (for example a P3
-action in a SEV-3 postmortem, whose default is P2) when it has no `priority_rationale`.
+action in a SEV-3 postmortem, whose default is P2) when it has no `priority_rationale`. Actions
+decided `wont_do` or `superseded` are left out: their urgency no longer matters.
 
 ## Why it matters
 The severity sets how fast the organisation promised to retire the risk. Quietly filing the
@@ -59,7 +60,8 @@ def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
         return
     default = level.default_priority
     for action in pm.actions:
-        if action.priority not in policy.priorities:
+        # A decision not to do the work (PM306 judges it) makes its urgency moot.
+        if action.priority not in policy.priorities or action.status in ("wont_do", "superseded"):
             continue
         if policy.priority_rank(action.priority) <= policy.priority_rank(default):
             continue

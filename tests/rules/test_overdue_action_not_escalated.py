@@ -137,3 +137,13 @@ def test_done_p0_is_not_terminal(run: RunCheck) -> None:
 
 def test_priorities_without_a_ladder_are_not_escalated(run: RunCheck) -> None:
     assert of(run(actions(action(priority="P2", due="2026-04-01"), tail=SPONSOR), as_of=AS_OF), "PM206") == []
+
+
+def test_a_manager_who_owns_the_action_is_not_escalated_to_themselves(run: RunCheck) -> None:
+    # carol.wu manages ml-platform; seven days overdue, her own rung is skipped.
+    text = actions(action(priority="P1", owner="carol.wu", due="2026-06-08"), tail=SPONSOR)
+    assert of(run(text, as_of=AS_OF), "PM206") == []
+    # The sponsor rung after 30 days still applies.
+    late = actions(action(priority="P1", owner="carol.wu", due="2026-05-10"), tail=SPONSOR)
+    (found,) = of(run(late, as_of=AS_OF), "PM206")
+    assert "dana.kim" in found.message

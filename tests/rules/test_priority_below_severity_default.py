@@ -47,3 +47,12 @@ def test_blank_rationale_does_not_count(run: RunCheck) -> None:
 def test_the_default_comes_from_the_policy(run: RunCheck) -> None:
     policy = {"severities": {"SEV-1": {"critical": True, "default_priority": "P0"}, "SEV-2": {"critical": True, "default_priority": "P1"}, "SEV-3": {"default_priority": "P3"}, "SEV-4": {}}}
     assert not pm404(run(fragment("SEV-3", "P3"), policy=policy))
+
+
+def test_actions_decided_not_to_be_done_are_left_out(run: RunCheck) -> None:
+    closure = (
+        "    closure: {decision: wont_do, rationale: replaced by a vendor fix, decided_by: dana.kim,"
+        " decided_at: 2026-06-10}\n"
+    )
+    text = fragment("SEV-1", "P2").replace("status: open", "status: wont_do") + closure
+    assert not pm404(run(text))
