@@ -30,9 +30,9 @@ from pmcheck.repository import Repository
 from pmcheck.rules import REGISTRY
 from pmcheck.rules.overdue_action_not_escalated import CODE as ESCALATION_CODE
 from pmcheck.rules.overdue_action_not_escalated import passed_rungs
+from pmcheck.rules.repeat_with_open_fix import shared_modes, terminal_since
 
 ROADMAP_TYPES = ("prevent", "detect", "mitigate")
-FIX_TYPES = frozenset({"prevent", "mitigate"})
 DASH = "—"
 
 
@@ -728,7 +728,7 @@ def _roadmap(lives: list[_Life], policy: Policy, as_of: dt.date) -> tuple[Roadma
     return tuple(months)
 
 
-def _recurrences(postmortems: list[Postmortem], by_id: dict[str, Postmortem], policy: Policy, lives_by_pm: dict[str, list[_Life]]) -> tuple[RecurrenceRow, ...]:
+def _recurrences(postmortems: list[Postmortem], by_id: dict[str, Postmortem], policy: Policy) -> tuple[RecurrenceRow, ...]:
     tz = zone(policy.timezone)
     pairs: dict[tuple[str, str], tuple[Postmortem, Postmortem]] = {}
     for pm in postmortems:
@@ -741,14 +741,13 @@ def _recurrences(postmortems: list[Postmortem], by_id: dict[str, Postmortem], po
     rows: list[RecurrenceRow] = []
     for later, earlier in pairs.values():
         shared = sorted(set(later.failure_modes) & set(earlier.failure_modes))
-        categories = {f.id: f.category for f in earlier.contributing_factors}
         started = later.incident.started_at.astimezone(tz).date()
+        # The same judgement as PM502, so the log and the check never disagree.
         open_fixes = [
-            life.action.id
-            for life in lives_by_pm.get(earlier.id, ())
-            if life.action.type in FIX_TYPES
-            and not (life.terminal and life.closed is not None and life.closed <= started)
-            and (not shared or not life.action.addresses or any(categories.get(a) in shared for a in life.action.addresses))
+            action.id
+            for action in earlier.actions
+            if shared_modes(action, earlier, set(later.failure_modes))
+            and ((since := terminal_since(action, policy)) is None or since > started)
         ]
         earlier_started = earlier.incident.started_at.astimezone(tz).date()
         rows.append(
@@ -808,7 +807,7 @@ def build_view(
     for life in lives:
         lives_by_pm.setdefault(life.pm.id, []).append(life)
 
-    recurrences = _recurrences(postmortems, corpus.by_id, policy, lives_by_pm)
+    recurrences = _recurrences(postmortems, corpus.by_id, policy)
     trend = _trend(lives, postmortems, recurrences, policy, as_of, history)
 
     by_pm = Counter(f.postmortem for f in findings if not f.notice)

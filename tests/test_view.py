@@ -300,3 +300,20 @@ def test_an_escalation_waiver_the_check_honours_is_shown(tmp_path: Path) -> None
     assert not any("PM206" in row.code for row in view.findings)
     (row,) = view.escalations
     assert row.state == "missing, PM206 waived until 2026-06-30"
+
+
+def test_recurrence_without_a_shared_failure_mode_has_no_unshipped_fix(tmp_path: Path) -> None:
+    # PM502 judges a fix by the failure modes both incidents share; the log must agree with it.
+    other = PM2.replace("failure_modes: [hallucination]", "failure_modes: [latency]")
+    view = view_of(make_repo(tmp_path, {"PM-2026-001": PM1, "PM-2026-002": other}), AS_OF)
+    (row,) = view.recurrences
+    assert row.shared == "—"
+    assert row.fix_not_shipped == "no: every fix had shipped"
+    codes = {f.code for f in check_repository(*_loaded(tmp_path)).findings}
+    assert "PM502" not in codes
+
+
+def _loaded(root: Path) -> tuple[object, Context]:
+    root, policy = load_context(str(root), None, None)
+    repository = load_repository(root, policy, discover(root, policy))
+    return repository, Context(policy, repository.roster, AS_OF)
