@@ -58,13 +58,14 @@ not a git work tree) it has nothing to compare and stays silent.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pmcheck.context import Context
 from pmcheck.findings import Severity, Violation
 from pmcheck.model import Postmortem
+from pmcheck.rules.audit_trail import appended, rewritten_entry
 
 CODE = "PM203"
 NAME = "deadline-moved-without-record"
@@ -97,19 +98,6 @@ def _date(value: Any) -> dt.date | None:
         return None
 
 
-def _entries(action: Mapping[str, Any], key: str) -> list[Any]:
-    value = action.get(key)
-    return list(value) if isinstance(value, list) else []
-
-
-def first_rewritten(base: Sequence[Any], head: Sequence[Any]) -> int | None:
-    """Index of the first entry of ``base`` that ``head`` changed or dropped (append-only check)."""
-    for n, entry in enumerate(base):
-        if n >= len(head) or head[n] != entry:
-            return n
-    return None
-
-
 def judge_move(base: Mapping[str, Any], head: Mapping[str, Any], critical: bool) -> Move | None:
     """How the move of ``due`` from ``base`` to ``head`` was recorded; None when it did not move.
 
@@ -119,13 +107,10 @@ def judge_move(base: Mapping[str, Any], head: Mapping[str, Any], critical: bool)
     old, new = _date(base.get("due")), _date(head.get("due"))
     if old is None or new is None or old == new:
         return None
-    before = _entries(base, "deadline_changes")
-    after = _entries(head, "deadline_changes")
-    appended = after[len(before):] if first_rewritten(before, after) is None else after
     owners = {o for o in (base.get("owner"), head.get("owner")) if isinstance(o, str)}
     current = old
     self_approved = False
-    for entry in appended:
+    for entry in appended(base, head, "deadline_changes"):
         if not isinstance(entry, Mapping) or _date(entry.get("from")) != current:
             continue
         to = _date(entry.get("to"))
@@ -147,19 +132,9 @@ def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
         base = git.base_actions.get(action.id)
         if base is None:
             continue
-        before = _entries(base, "deadline_changes")
-        after = _entries(action.raw, "deadline_changes")
-        rewritten = first_rewritten(before, after)
+        rewritten = rewritten_entry(CODE, action, base, "deadline_changes", "move")
         if rewritten is not None:
-            dropped = rewritten >= len(after)
-            yield Violation(
-                CODE,
-                action.at + (("deadline_changes",) if dropped else ("deadline_changes", rewritten)),
-                f"deadline_changes entry {rewritten + 1} of action {action.id} was "
-                f"{'deleted' if dropped else 'rewritten'}; the list is append-only",
-                hint="restore the earlier entries as they were and append a new entry for the new move",
-                action=action.id,
-            )
+            yield rewritten
         move = judge_move(base, action.raw, ctx.policy.is_critical_priority(action.priority))
         if move is None or move.recorded:
             continue

@@ -53,13 +53,14 @@ repository, or a folder that is not a git work tree) it has nothing to compare a
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pmcheck.context import Context
 from pmcheck.findings import Severity, Violation
 from pmcheck.model import Postmortem
+from pmcheck.rules.audit_trail import appended, rewritten_entry
 
 CODE = "PM106"
 NAME = "owner-changed-without-record"
@@ -81,19 +82,6 @@ def _owner(action: Mapping[str, Any]) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def _entries(action: Mapping[str, Any], key: str) -> list[Any]:
-    value = action.get(key)
-    return list(value) if isinstance(value, list) else []
-
-
-def first_rewritten(base: Sequence[Any], head: Sequence[Any]) -> int | None:
-    """Index of the first entry of ``base`` that ``head`` changed or dropped (append-only check)."""
-    for n, entry in enumerate(base):
-        if n >= len(head) or head[n] != entry:
-            return n
-    return None
-
-
 def judge_handover(base: Mapping[str, Any], head: Mapping[str, Any]) -> Handover | None:
     """Whether the change of ``owner`` from ``base`` to ``head`` was recorded; None if unchanged.
 
@@ -103,11 +91,8 @@ def judge_handover(base: Mapping[str, Any], head: Mapping[str, Any]) -> Handover
     old, new = _owner(base), _owner(head)
     if old is None or new is None or old == new:
         return None
-    before = _entries(base, "owner_changes")
-    after = _entries(head, "owner_changes")
-    appended = after[len(before):] if first_rewritten(before, after) is None else after
     current = old
-    for entry in appended:
+    for entry in appended(base, head, "owner_changes"):
         if isinstance(entry, Mapping) and entry.get("from") == current and isinstance(entry.get("to"), str):
             current = entry["to"]
             if current == new:
@@ -123,19 +108,9 @@ def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
         base = git.base_actions.get(action.id)
         if base is None:
             continue
-        before = _entries(base, "owner_changes")
-        after = _entries(action.raw, "owner_changes")
-        rewritten = first_rewritten(before, after)
+        rewritten = rewritten_entry(CODE, action, base, "owner_changes", "hand-over")
         if rewritten is not None:
-            dropped = rewritten >= len(after)
-            yield Violation(
-                CODE,
-                action.at + (("owner_changes",) if dropped else ("owner_changes", rewritten)),
-                f"owner_changes entry {rewritten + 1} of action {action.id} was "
-                f"{'deleted' if dropped else 'rewritten'}; the list is append-only",
-                hint="restore the earlier entries as they were and append a new entry for the new hand-over",
-                action=action.id,
-            )
+            yield rewritten
         handover = judge_handover(base, action.raw)
         if handover is None or handover.recorded:
             continue
