@@ -64,7 +64,7 @@ from typing import Any
 
 from pmcheck.context import Context
 from pmcheck.findings import Severity, Violation
-from pmcheck.model import Postmortem
+from pmcheck.model import Postmortem, parse_date
 from pmcheck.rules.audit_trail import appended, rewritten_entry
 
 CODE = "PM203"
@@ -87,33 +87,22 @@ class Move:
         return self.verdict == "recorded"
 
 
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str):
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
 def judge_move(base: Mapping[str, Any], head: Mapping[str, Any], critical: bool) -> Move | None:
     """How the move of ``due`` from ``base`` to ``head`` was recorded; None when it did not move.
 
     The entries ``head`` appended must chain from the old date to the new one (several moves in
     one change are fine). Adding a first due date, or dropping one, is not a move.
     """
-    old, new = _date(base.get("due")), _date(head.get("due"))
+    old, new = parse_date(base.get("due")), parse_date(head.get("due"))
     if old is None or new is None or old == new:
         return None
     owners = {o for o in (base.get("owner"), head.get("owner")) if isinstance(o, str)}
     current = old
     self_approved = False
     for entry in appended(base, head, "deadline_changes"):
-        if not isinstance(entry, Mapping) or _date(entry.get("from")) != current:
+        if not isinstance(entry, Mapping) or parse_date(entry.get("from")) != current:
             continue
-        to = _date(entry.get("to"))
+        to = parse_date(entry.get("to"))
         if to is None:
             continue
         current = to
