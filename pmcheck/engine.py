@@ -154,19 +154,18 @@ def run_check(options: CheckOptions) -> Result:
     root, policy = load_context(options.repo, options.config, options.paths[0] if options.paths else None)
     as_of = as_of_date(policy, options.as_of)
     all_files = discover(root, policy)
-    extra = [p for p in select(root, all_files, options.paths, policy) if p not in set(all_files)] if options.paths else []
-    files = sorted(set(all_files) | set(extra))
+    # The files the run reports on; a file PATH outside the policy's globs is checked too.
+    chosen = select(root, all_files, options.paths, policy) if options.paths else all_files
+    files = sorted(set(all_files) | set(chosen))
     git = collect_git_facts(root, policy, options, files)
-    chosen = set(select(root, files, options.paths, policy)) if options.paths else set(files)
     if git is not None and git.pull_request:
-        reported = sorted(p for p in files if p in git.changed_paths and p in chosen)
-    elif options.paths:
-        reported = select(root, files, options.paths, policy)
+        reported = [p for p in chosen if p in git.changed_paths]
     else:
-        reported = list(all_files)
+        reported = list(chosen)
     repository = load_repository(root, policy, files)
     if git is not None and git.pull_request:
-        reported += [p for p in _naming_removed_ids(repository.corpus, git, set(reported)) if p in chosen]
+        wanted = set(chosen)
+        reported += [p for p in _naming_removed_ids(repository.corpus, git, set(reported)) if p in wanted]
     ctx = Context(policy, repository.roster, as_of, git)
     return _result(repository, ctx, options, reported)
 
