@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -94,3 +94,34 @@ def run(repo: Path) -> RunCheck:
 
 def codes(findings: list[Finding]) -> list[str]:
     return sorted({f.code for f in findings})
+
+
+def audit_change(
+    check: Callable[..., object], tmp_path: Path, base: str, head: str, as_of: dt.date = EXAMPLE_AS_OF
+) -> list[tuple[int, int, str, str]]:
+    """(line, column, pointer, message) of an audit rule for ``head`` against ``base`` (fragments).
+
+    The base version reaches the rule as git facts, so audit-rule tests need no repository.
+    """
+    from pmcheck.context import Context, GitFacts
+    from pmcheck.findings import pointer
+    from pmcheck.loader import load_text
+    from pmcheck.model import build_postmortem
+    from pmcheck.policy import load_policy
+
+    path = "postmortems/PM-2026-001.yaml"
+    base_data = load_text(merge_onto_base(base)[1], "base.yaml").data
+    loaded = load_text(merge_onto_base(head)[1], path)
+    assert loaded.ok, loaded.problems
+    pm = build_postmortem(path, loaded.data, dt.timezone.utc)
+    facts = GitFacts(
+        base="0" * 40,
+        changed_paths=frozenset({path}),
+        touched_postmortems=frozenset(),
+        touched_actions=frozenset(),
+        base_actions={a["id"]: a for a in base_data["actions"]},
+    )
+    ctx = Context(load_policy(tmp_path), None, as_of, facts)
+    violations = check(pm, ctx)
+    assert isinstance(violations, Iterable)
+    return [(*loaded.spans.locate(v.at)[:2], pointer(v.at), v.message) for v in violations]

@@ -6,9 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pmcheck.context import Context, GitFacts
+from pmcheck.context import Context
 from pmcheck.engine import CheckOptions, run_check
-from pmcheck.findings import pointer
 from pmcheck.loader import load_text
 from pmcheck.model import build_postmortem
 from pmcheck.policy import load_policy
@@ -16,7 +15,7 @@ from pmcheck.rules import REGISTRY
 from pmcheck.rules.deadline_moved_without_record import check, judge_move
 from tests.gitrepo import GitRepo, git_env
 from tests.rules.action_fragments import action, actions
-from tests.rules.conftest import BASE, DATA, codes, merge_onto_base
+from tests.rules.conftest import BASE, DATA, audit_change, codes, merge_onto_base
 
 AS_OF = dt.date(2026, 6, 15)
 PATH = "postmortems/PM-2026-001.yaml"
@@ -27,19 +26,7 @@ def audit(tmp_path: Path, base: str, head: str, policy: dict[str, object] | None
     """(line, column, pointer, message) of PM203 for ``head`` against ``base`` (both fragments)."""
     if policy is not None:
         (tmp_path / "pmcheck.yaml").write_text(yaml.safe_dump(policy))
-    base_data = load_text(merge_onto_base(base)[1], "base.yaml").data
-    loaded = load_text(merge_onto_base(head)[1], PATH)
-    assert loaded.ok, loaded.problems
-    pm = build_postmortem(PATH, loaded.data, dt.timezone.utc)
-    facts = GitFacts(
-        base="0" * 40,
-        changed_paths=frozenset({PATH}),
-        touched_postmortems=frozenset(),
-        touched_actions=frozenset(),
-        base_actions={a["id"]: a for a in base_data["actions"]},
-    )
-    ctx = Context(load_policy(tmp_path), None, AS_OF, facts)
-    return [(*loaded.spans.locate(v.at)[:2], pointer(v.at), v.message) for v in check(pm, ctx)]
+    return audit_change(check, tmp_path, base, head, AS_OF)
 
 
 def test_unrecorded_move_points_at_due(tmp_path: Path) -> None:
