@@ -1,0 +1,171 @@
+"""Schema errors in words: each jsonschema error becomes a located ``SchemaError`` whose message
+states the fact and whose hint says what to write instead. Messages echo at most a short excerpt
+of a value.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from jsonschema import ValidationError
+
+from pmcheck.findings import DataPath, dotted
+
+# Marks an enumeration that the policy defines (severities, priorities, failure modes): a value
+# outside it is an unknown reference (PM008), not a typo in the file's shape.
+POLICY_ENUM = "x-pmcheck-policy-enum"
+
+
+@dataclass(frozen=True)
+class SchemaError:
+    """One schema violation, at the data path of the node it concerns."""
+
+    at: DataPath
+    message: str
+    hint: str = ""
+    code: str = "PM003"
+
+
+_TYPE_WORDS = {
+    "string": "text",
+    "object": "a mapping",
+    "array": "a list",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "nothing",
+}
+
+
+def _type_word(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def excerpt(value: Any, limit: int = 60) -> str:
+    """A short, single-line rendering of a value: never the whole of a large input."""
+    if isinstance(value, str):
+        text = value if len(value) <= limit else value[:limit] + "…"
+        return repr(text)
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _join(values: Sequence[Any]) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+def translate(error: ValidationError, yaml11_bools: Mapping[DataPath, str]) -> Iterator[SchemaError]:
+    at: DataPath = tuple(error.absolute_path)
+    where = dotted(at)
+    # jsonschema types these as "maybe unset"; an error from iter_errors always has them.
+    kind: Any = error.validator
+    expected: Any = error.validator_value
+    instance: Any = error.instance
+    if "propertyNames" in error.absolute_schema_path and isinstance(instance, str):
+        # jsonschema reports a bad key at its mapping; point at the key itself.
+        described = error.schema.get("description") if isinstance(error.schema, dict) else None
+        yield SchemaError(at + (instance,), f"{where}: key {excerpt(instance)} is not a valid name", described or "")
+        return
+    if kind == "required":
+        missing = [k for k in expected if isinstance(instance, dict) and k not in instance]
+        for key in missing:
+            yield SchemaError(at, f"{where}: missing required key '{key}'", f"add `{key}:`")
+        return
+    if kind in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
+        schema: Any = error.schema
+        allowed = sorted(schema.get("properties", {}))
+        for key in instance:
+            if key in allowed:
+                continue
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {_join(allowed)}"
+            yield SchemaError(at + (key,), f"{where}: unknown key '{_short_key(key)}'", hint)
+        return
+    if kind == "type":
+        wanted = expected if isinstance(expected, list) else [expected]
+        words = " or ".join(_TYPE_WORDS.get(str(w), str(w)) for w in wanted)
+        message = f"{where}: expected {words}, got {_type_word(instance)}"
+        if not isinstance(instance, (dict, list)) and instance is not None:
+            message += f" {excerpt(instance)}"
+        hint = ""
+        if not at and instance is None:
+            message = f"{where}: the file holds no data; expected {words}"
+        if at in yaml11_bools:
+            source = yaml11_bools[at]
+            message = f"{where}: expected {words}, got unquoted {source!r}, which YAML reads as a boolean"
+            hint = f"quote it: '{source}'"
+        yield SchemaError(at, message, hint)
+        return
+    if kind == "enum":
+        policy_enum = error.schema.get(POLICY_ENUM) if isinstance(error.schema, dict) else None
+        if policy_enum is not None:
+            what = policy_enum.replace("_", " ")
+            yield SchemaError(
+                at,
+                f"{where}: {excerpt(instance)} is not a {what} defined by the policy ({_join(expected)})",
+                f"use one of {_join(expected)}, or define it in pmcheck.yaml",
+                code="PM008",
+            )
+            return
+        # `false` is in some enumerations only because YAML 1.1 reads a bare `off` as false.
+        shown = [v for v in expected if not isinstance(v, bool)] or expected
+        yield SchemaError(at, f"{where}: {excerpt(instance)} is not one of {_join(shown)}")
+        return
+    if kind == "const":
+        yield SchemaError(at, f"{where}: must be {expected!r}, got {excerpt(instance)}")
+        return
+    if kind == "format":
+        what = {"date": "a date (YYYY-MM-DD)", "date-time": "an RFC 3339 timestamp with offset"}.get(expected, expected)
+        yield SchemaError(at, f"{where}: {excerpt(instance)} is not {what}")
+        return
+    if kind == "pattern":
+        # The schema's description says the form in words; a regular expression is the fallback.
+        described = error.schema.get("description") if isinstance(error.schema, dict) else None
+        if described:
+            yield SchemaError(at, f"{where}: {excerpt(instance)} does not have the expected form", described)
+        else:
+            yield SchemaError(at, f"{where}: {excerpt(instance)} does not have the expected form ({expected})")
+        return
+    if kind == "minItems" and expected == 1:
+        yield SchemaError(at, f"{where}: must not be empty")
+        return
+    if kind == "minLength" and expected == 1:
+        yield SchemaError(at, f"{where}: must not be empty")
+        return
+    if kind in ("anyOf", "oneOf"):
+        yield SchemaError(at, f"{where}: {excerpt(instance)} matches none of the allowed forms")
+        return
+    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems", "minLength", "maxLength"):
+        yield SchemaError(at, f"{where}: {excerpt(instance)} breaks {kind} {expected}")
+        return
+    if kind == "propertyNames":
+        yield SchemaError(at, f"{where}: a key has an invalid name")
+        return
+    yield SchemaError(at, f"{where}: {_short(error.message)}")
+
+
+def _short_key(key: Any) -> str:
+    text = str(key)
+    return text if len(text) <= 60 else text[:60] + "…"
+
+
+def _short(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
