@@ -5,16 +5,10 @@ from __future__ import annotations
 import json
 
 from pmcheck.errors import UsageError
+from pmcheck.reference import DOCS_URL, PROJECT_URL, anchor
 from pmcheck.rules import REGISTRY, Rule, get_rule
 
-PROJECT_URL = "https://github.com/pmcheck/pmcheck"
-# Absolute, so the links in a generated log and in SARIF work from any repository.
-DOCS_URL = f"{PROJECT_URL}/blob/main/docs/rules.md"
-
-
-def anchor(rule: Rule) -> str:
-    """The Markdown heading anchor of a rule in docs/rules.md."""
-    return f"{rule.code.lower()}-{rule.name}"
+__all__ = ["DOCS_URL", "PROJECT_URL", "anchor", "explain_rule", "render_catalogue", "render_markdown"]
 
 
 def render_catalogue(fmt: str) -> str:

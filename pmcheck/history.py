@@ -23,10 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pmcheck.errors import GitError
+from pmcheck.judgements import judge_handover, judge_move
 from pmcheck.loader import load_text
 from pmcheck.policy import Policy
-from pmcheck.rules.deadline_moved_without_record import judge_move
-from pmcheck.rules.owner_changed_without_record import judge_handover
 
 if TYPE_CHECKING:
     from pmcheck.gitfacts import Commit

@@ -12,7 +12,6 @@ any day) is worked out once and the weekly series read from that.
 from __future__ import annotations
 
 import bisect
-import functools
 import datetime as dt
 import posixpath
 from collections import Counter
@@ -20,20 +19,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from pmcheck.catalogue import DOCS_URL, anchor
 from pmcheck.context import Context
 from pmcheck.findings import Finding, Severity
+from pmcheck.judgements import closed_on, is_overdue, passed_rungs, unshipped_fixes
 from pmcheck.markdown import Markdown, emphasis, escape, join, link
 from pmcheck.model import Action, Postmortem, parse_date, zone
 from pmcheck.policy import Policy, PriorityLevel, Rung
+from pmcheck.reference import DOCS_URL, anchor
 from pmcheck.repository import Repository
-from pmcheck.rules import REGISTRY
-from pmcheck.rules.overdue_action_not_escalated import CODE as ESCALATION_CODE
-from pmcheck.rules.overdue_action_not_escalated import passed_rungs
-from pmcheck.rules.repeat_with_open_fix import shared_modes, terminal_since
 
 ROADMAP_TYPES = ("prevent", "detect", "mitigate")
 DASH = "—"
+# overdue-action-not-escalated: the escalation section shows its findings and honours its waivers.
+ESCALATION_CODE = "PM206"
 
 
 class HistoryChange(Protocol):
@@ -300,15 +298,7 @@ class _Life:
 
     def overdue_on(self, day: dt.date) -> bool:
         due = self.due_on(day)
-        return due is not None and day > due and self.open_on(day)
-
-
-def _closed_on(action: Action) -> dt.date | None:
-    if action.status == "verified" and action.verification is not None:
-        return action.verification.date
-    if action.closure is not None and action.closure.decided_at is not None:
-        return action.closure.decided_at
-    return action.completed_at
+        return is_overdue(due, day) and self.open_on(day)
 
 
 def _life(pm: Postmortem, action: Action, policy: Policy) -> _Life:
@@ -320,7 +310,7 @@ def _life(pm: Postmortem, action: Action, policy: Policy) -> _Life:
         critical=policy.is_critical_priority(action.priority),
         terminal=terminal,
         created=action.created,
-        closed=_closed_on(action) if terminal else None,
+        closed=closed_on(action, policy),
         moves=tuple((c.date, c.to_date) for c in moves),
         first_due=moves[0].from_date if moves else action.due,
     )
@@ -471,7 +461,7 @@ def _agenda(lives: list[_Life], ctx: Context) -> tuple[AgendaRow, ...]:
         over = (as_of - due).days if due is not None else 0
         if due is None:
             days = "no due date"
-        elif over > 0:
+        elif is_overdue(due, as_of):
             days = f"{_days(over)} over"
         elif over == 0:
             days = "due today"
@@ -719,7 +709,7 @@ def _roadmap(lives: list[_Life], policy: Policy, as_of: dt.date) -> tuple[Roadma
                         owner=_owner(life.action),
                         due=life.action.due.isoformat() if life.action.due else DASH,
                         status=life.action.status
-                        + (" (overdue)" if life.action.due is not None and as_of > life.action.due else ""),
+                        + (" (overdue)" if is_overdue(life.action.due, as_of) else ""),
                     )
                     for life in members
                 ),
@@ -743,12 +733,7 @@ def _recurrences(postmortems: list[Postmortem], by_id: dict[str, Postmortem], po
         shared = sorted(set(later.failure_modes) & set(earlier.failure_modes))
         started = later.incident.started_at.astimezone(tz).date()
         # The same judgement as PM502, so the log and the check never disagree.
-        open_fixes = [
-            action.id
-            for action in earlier.actions
-            if shared_modes(action, earlier, set(later.failure_modes))
-            and ((since := terminal_since(action, policy)) is None or since > started)
-        ]
+        open_fixes = [action.id for action, _ in unshipped_fixes(earlier, later, policy)]
         earlier_started = earlier.incident.started_at.astimezone(tz).date()
         rows.append(
             RecurrenceRow(
@@ -765,20 +750,19 @@ def _recurrences(postmortems: list[Postmortem], by_id: dict[str, Postmortem], po
     return tuple(rows)
 
 
-@functools.lru_cache(maxsize=None)
-def rule_link(code: str) -> Markdown:
-    rule = REGISTRY.get(code)
-    return link(code, f"{DOCS_URL}#{anchor(rule)}") if rule is not None else Markdown(escape(code))
+def rule_link(finding: Finding) -> Markdown:
+    """The finding's code, linked to its rule in the rule reference."""
+    return link(finding.code, f"{DOCS_URL}#{anchor(finding)}")
 
 
 def _findings(findings: Sequence[Finding]) -> tuple[FindingRow, ...]:
     counts = Counter(f.code for f in findings if not f.notice)
-    severity = {f.code: f.severity for f in findings}
+    first = {f.code: f for f in findings}
     return tuple(
         FindingRow(
-            code=rule_link(code),
-            name=REGISTRY[code].name if code in REGISTRY else DASH,
-            severity=severity[code].label,
+            code=rule_link(first[code]),
+            name=first[code].name,
+            severity=first[code].severity.label,
             count=counts[code],
         )
         for code in sorted(counts)
@@ -834,10 +818,10 @@ def build_view(
         if d.postmortem is None
     )
     open_lives = [life for life in lives if not life.terminal]
-    overdue = [life for life in open_lives if life.action.due is not None and as_of > life.action.due]
+    overdue = [life for life in open_lives if is_overdue(life.action.due, as_of)]
     severities = Counter(f.severity for f in findings if not f.notice)
     flagged = tuple(
-        FlaggedRepeat(rule_link(f.code), f.postmortem or DASH, f.message)
+        FlaggedRepeat(rule_link(f), f.postmortem or DASH, f.message)
         for f in sorted(findings, key=lambda f: (f.postmortem or "", f.code, f.message))
         if f.code.startswith("PM5") and not f.notice
     )

@@ -17,7 +17,7 @@ from urllib.parse import quote
 from typing import TYPE_CHECKING, Any
 
 from pmcheck import __version__
-from pmcheck.catalogue import DOCS_URL, PROJECT_URL, anchor
+from pmcheck.reference import DOCS_URL, PROJECT_URL, anchor
 from pmcheck.findings import Finding, Severity
 from pmcheck.rules import REGISTRY, Rule
 

@@ -51,6 +51,7 @@ from collections.abc import Iterator
 
 from pmcheck.context import Context
 from pmcheck.findings import Severity, Violation
+from pmcheck.judgements import days_overdue, is_overdue
 from pmcheck.model import Postmortem
 
 CODE = "PM205"
@@ -61,11 +62,9 @@ SCOPE = "document"
 
 def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
     for action in pm.actions:
-        if action.due is None or ctx.policy.is_terminal(action.status, action.priority):
+        if ctx.policy.is_terminal(action.status, action.priority) or not is_overdue(action.due, ctx.as_of):
             continue
-        if ctx.as_of <= action.due:
-            continue
-        days = (ctx.as_of - action.due).days
+        days = days_overdue(action.due, ctx.as_of)
         critical = ctx.policy.is_critical_priority(action.priority)
         yield Violation(
             CODE,

@@ -43,58 +43,17 @@ names are reported.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from pmcheck.context import Context
 from pmcheck.findings import Severity, Violation
-from pmcheck.model import Action, Postmortem
-from pmcheck.people import Roster
-from pmcheck.rules.action_without_owner import has_no_owner
+from pmcheck.judgements import several_owners
+from pmcheck.model import Postmortem
 
 CODE = "PM102"
 NAME = "action-with-several-owners"
 SEVERITY = Severity.ERROR
 SCOPE = "document"
-
-# Person ids cannot hold these characters, so a separator always means several names.
-_JOINED = re.compile(r"[,/&;+]|\s+and\s+", re.I)
-
-
-def several_owners(action: Action, roster: Roster | None) -> tuple[str, str] | None:
-    """(message, hint) when the owner is not one person; None when it is, or is missing."""
-    value = action.owner_raw
-    if has_no_owner(action):
-        return None
-    if isinstance(value, list):
-        names = [str(v).strip() for v in value if isinstance(v, str) and v.strip()]
-        if len(names) == 1:
-            return (
-                f"action {action.id} has its owner written as a list",
-                f"write one person id as text: `owner: {names[0]}`",
-            )
-        return (
-            f"action {action.id} has {len(names)} owners: {', '.join(names)}",
-            "choose the one person accountable; others can be named in the title or tracker",
-        )
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if _JOINED.search(text):
-        names = [n.strip() for n in _JOINED.split(text) if n.strip()]
-        return (
-            f"action {action.id} has several owners: {text!r}",
-            f"choose the one person accountable, e.g. `owner: {names[0]}`" if names else "choose the one person accountable",
-        )
-    if roster is not None and roster.is_team(text):
-        manager = roster.teams[text].manager
-        return (
-            f"action {action.id} is owned by the team {text}, not a person",
-            f"name one person of {text} (e.g. its manager {manager}) and keep the team in `team:`"
-            if manager
-            else f"name one person of {text} and keep the team in `team:`",
-        )
-    return None
 
 
 def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:

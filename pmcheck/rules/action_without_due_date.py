@@ -43,8 +43,8 @@ from collections.abc import Iterator
 
 from pmcheck.context import Context
 from pmcheck.findings import Severity, Violation
+from pmcheck.judgements import slo_limit
 from pmcheck.model import Postmortem
-from pmcheck.rules.due_date_beyond_slo import slo_limit
 
 CODE = "PM201"
 NAME = "action-without-due-date"

@@ -42,7 +42,8 @@ from collections.abc import Iterator
 
 from pmcheck.context import Context
 from pmcheck.findings import Severity, Violation
-from pmcheck.model import Action, Postmortem
+from pmcheck.judgements import has_no_owner
+from pmcheck.model import Postmortem
 
 CODE = "PM101"
 NAME = "action-without-owner"
@@ -50,18 +51,6 @@ SEVERITY = Severity.ERROR
 SCOPE = "document"
 
 HINT = "set `owner:` to the id of the one person from people.yaml who is accountable for it"
-
-
-def has_no_owner(action: Action) -> bool:
-    """Whether the action names nobody: no key, null, blank text or an empty list."""
-    value = action.owner_raw
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, list):
-        return not any(isinstance(v, str) and v.strip() for v in value)
-    return False
 
 
 def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:

@@ -57,60 +57,17 @@ not a git work tree) it has nothing to compare and stays silent.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterator
 
 from pmcheck.context import Context
 from pmcheck.findings import Severity, Violation
-from pmcheck.model import Postmortem, parse_date
-from pmcheck.rules.audit_trail import appended, rewritten_entry
+from pmcheck.judgements import judge_move, rewritten_entry
+from pmcheck.model import Postmortem
 
 CODE = "PM203"
 NAME = "deadline-moved-without-record"
 SEVERITY = Severity.ERROR
 SCOPE = "document"
-
-
-@dataclass(frozen=True)
-class Move:
-    """A due date that differs between two versions of an action, and how it was recorded."""
-
-    old: dt.date
-    new: dt.date
-    # "recorded", "unrecorded", or "self-approved" (recorded, but approved by the owner).
-    verdict: str
-
-    @property
-    def recorded(self) -> bool:
-        return self.verdict == "recorded"
-
-
-def judge_move(base: Mapping[str, Any], head: Mapping[str, Any], critical: bool) -> Move | None:
-    """How the move of ``due`` from ``base`` to ``head`` was recorded; None when it did not move.
-
-    The entries ``head`` appended must chain from the old date to the new one (several moves in
-    one change are fine). Adding a first due date, or dropping one, is not a move.
-    """
-    old, new = parse_date(base.get("due")), parse_date(head.get("due"))
-    if old is None or new is None or old == new:
-        return None
-    owners = {o for o in (base.get("owner"), head.get("owner")) if isinstance(o, str)}
-    current = old
-    self_approved = False
-    for entry in appended(base, head, "deadline_changes"):
-        if not isinstance(entry, Mapping) or parse_date(entry.get("from")) != current:
-            continue
-        to = parse_date(entry.get("to"))
-        if to is None:
-            continue
-        current = to
-        if critical and entry.get("approved_by") in owners:
-            self_approved = True
-        if current == new:
-            return Move(old, new, "self-approved" if self_approved else "recorded")
-    return Move(old, new, "unrecorded")
 
 
 def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:

@@ -50,33 +50,17 @@ actions:
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 from pmcheck.context import Context
 from pmcheck.findings import Severity, Violation
-from pmcheck.model import Action, Postmortem, zone
+from pmcheck.judgements import clock_start, slo_limit
+from pmcheck.model import Action, Postmortem
 
 CODE = "PM202"
 NAME = "due-date-beyond-slo"
 SEVERITY = Severity.ERROR
 SCOPE = "document"
-
-
-def clock_start(pm: Postmortem, action: Action, ctx: Context) -> dt.date:
-    """The day the priority's SLO clock starts for this action."""
-    if ctx.policy.slo_clock_start == "created":
-        return action.created
-    stamp = pm.incident.resolved_at or pm.incident.started_at
-    return stamp.astimezone(zone(ctx.policy.timezone)).date()
-
-
-def slo_limit(pm: Postmortem, action: Action, ctx: Context) -> dt.date | None:
-    """The latest due date the priority's SLO allows; None for a priority the policy lacks."""
-    level = ctx.policy.priorities.get(action.priority)
-    if level is None:
-        return None
-    return clock_start(pm, action, ctx) + dt.timedelta(days=level.slo_days)
 
 
 def approved_extension(action: Action) -> bool:

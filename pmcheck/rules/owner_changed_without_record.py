@@ -53,51 +53,17 @@ repository, or a folder that is not a git work tree) it has nothing to compare a
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterator
 
 from pmcheck.context import Context
 from pmcheck.findings import Severity, Violation
+from pmcheck.judgements import judge_handover, rewritten_entry
 from pmcheck.model import Postmortem
-from pmcheck.rules.audit_trail import appended, rewritten_entry
 
 CODE = "PM106"
 NAME = "owner-changed-without-record"
 SEVERITY = Severity.ERROR
 SCOPE = "document"
-
-
-@dataclass(frozen=True)
-class Handover:
-    """An owner that differs between two versions of an action, and whether it was recorded."""
-
-    old: str
-    new: str
-    recorded: bool
-
-
-def _owner(action: Mapping[str, Any]) -> str | None:
-    value = action.get("owner")
-    return value.strip() if isinstance(value, str) and value.strip() else None
-
-
-def judge_handover(base: Mapping[str, Any], head: Mapping[str, Any]) -> Handover | None:
-    """Whether the change of ``owner`` from ``base`` to ``head`` was recorded; None if unchanged.
-
-    The entries ``head`` appended must chain from the old owner to the new one. An owner that
-    is missing, empty or not a single id on either side is PM101's or PM102's business.
-    """
-    old, new = _owner(base), _owner(head)
-    if old is None or new is None or old == new:
-        return None
-    current = old
-    for entry in appended(base, head, "owner_changes"):
-        if isinstance(entry, Mapping) and entry.get("from") == current and isinstance(entry.get("to"), str):
-            current = entry["to"]
-            if current == new:
-                return Handover(old, new, True)
-    return Handover(old, new, False)
 
 
 def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:

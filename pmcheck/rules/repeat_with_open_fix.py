@@ -62,50 +62,22 @@ related_incidents:
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 from pmcheck.context import Context, Corpus
 from pmcheck.findings import Severity, Violation
-from pmcheck.model import Action, Postmortem, zone
-from pmcheck.policy import Policy
+from pmcheck.judgements import unshipped_fixes
+from pmcheck.model import zone
 
 CODE = "PM502"
 NAME = "repeat-with-open-fix"
 SEVERITY = Severity.ERROR
 SCOPE = "corpus"
 
-FIX_TYPES = frozenset({"prevent", "mitigate"})
-
-
-def terminal_since(action: Action, policy: Policy) -> dt.date | None:
-    """The day an action became terminal: None when it is not, ``date.max`` when unrecorded."""
-    if not policy.is_terminal(action.status, action.priority):
-        return None
-    if action.status == "verified" and action.verification is not None:
-        return action.verification.date
-    if action.status in ("done", "verified"):
-        return action.completed_at or dt.date.max
-    closure = action.closure
-    # A missing decision date is PM306's finding; an undated closure cannot predate anything.
-    return closure.decided_at if closure is not None and closure.decided_at else dt.date.max
-
-
-def shared_modes(action: Action, earlier: Postmortem, modes: set[str]) -> set[str]:
-    """The failure modes of ``modes`` that a prevent/mitigate action of ``earlier`` is a fix for."""
-    if action.type not in FIX_TYPES:
-        return set()
-    if action.addresses:
-        categories = {f.category for f in earlier.contributing_factors if f.id in action.addresses}
-    else:
-        categories = set(earlier.failure_modes)
-    return categories & modes
-
 
 def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:
     tz = zone(ctx.policy.timezone)
     for pm in corpus.postmortems:
-        modes = set(pm.failure_modes)
         started = pm.incident.started_at.astimezone(tz).date()
         for link in pm.related_incidents:
             earlier = corpus.by_id.get(link.id)
@@ -114,16 +86,9 @@ def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:
             # Teams link recurrences both ways; only the later incident can repeat the earlier.
             if earlier.incident.started_at >= pm.incident.started_at:
                 continue
-            open_fixes: list[str] = []
-            shared: set[str] = set()
-            for action in earlier.actions:
-                covered = shared_modes(action, earlier, modes)
-                if not covered:
-                    continue
-                since = terminal_since(action, ctx.policy)
-                if since is None or since > started:
-                    open_fixes.append(action.id)
-                    shared |= covered
+            unshipped = unshipped_fixes(earlier, pm, ctx.policy)
+            open_fixes = [action.id for action, _ in unshipped]
+            shared = set().union(*(covered for _, covered in unshipped))
             if not open_fixes:
                 continue
             yield Violation(

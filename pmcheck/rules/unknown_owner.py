@@ -49,9 +49,9 @@ from collections.abc import Iterator
 
 from pmcheck.context import Context
 from pmcheck.findings import DataPath, Severity, Violation, dotted
+from pmcheck.judgements import several_owners
 from pmcheck.model import Action, Postmortem, Waiver
 from pmcheck.people import Roster
-from pmcheck.rules.action_with_several_owners import several_owners
 
 CODE = "PM103"
 NAME = "unknown-owner"

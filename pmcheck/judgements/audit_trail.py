@@ -1,4 +1,4 @@
-"""What PM106 and PM203 share: comparing an append-only list between the base and the change."""
+"""Comparing an append-only list (`deadline_changes`, `owner_changes`) between the base and the change."""
 
 from __future__ import annotations
 
