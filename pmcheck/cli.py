@@ -38,8 +38,12 @@ def _write(text: str, output: str | None) -> None:
     if output is None or output == "-":
         click.echo(text, nl=False)
         return
+    from pmcheck.files import write_atomically
+
+    # Atomic, and a link at the target is replaced: a repository may commit `pmcheck.sarif`
+    # as a link to a file of the user's, and CI writes the report there.
     try:
-        Path(output).write_text(text, encoding="utf-8")
+        write_atomically(Path(output), text)
     except OSError as error:
         raise UsageError(f"cannot write {output}: {error.strerror or error}") from None
 

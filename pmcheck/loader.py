@@ -41,6 +41,7 @@ from yaml.events import (
     StreamStartEvent,
 )
 
+from pmcheck.files import Refused, read_bytes
 from pmcheck.findings import DataPath
 
 try:
@@ -241,31 +242,30 @@ def load_text(text: str, path: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
 
 
 def load_file(root: Path, rel: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
-    """Read and load ``root/rel``; a file that cannot be read safely is a PM001 finding."""
-    spans = Spans()
+    """Read and load ``root/rel``; a file that cannot be read safely is a PM001 finding.
+
+    The file is read through ``pmcheck.files.read_bytes``: regular files only, links only
+    inside the repository, never more than ``limits.max_bytes``.
+    """
+    try:
+        raw = read_bytes(os.path.join(root, rel), limits.max_bytes, root)
+    except Refused as refused:
+        hint = refused.hint
+        if not hint and "-byte limit" in refused.reason:
+            hint = "a postmortem is a few kilobytes; split attachments out of the YAML"
+        reason = refused.reason
+        if refused.missing:
+            reason = "cannot read file: no such file"
+        return Loaded(rel, None, Spans(), [Problem("PM001", reason, 1, 1, hint)])
+    return load_bytes(raw, rel, limits)
+
+
+def load_bytes(raw: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
+    """Load the bytes of a file already read (and so known to be within the size limit)."""
 
     def refuse(message: str, line: int = 1, column: int = 1, hint: str = "") -> Loaded:
-        return Loaded(rel, None, spans, [Problem("PM001", message, line, column, hint)])
+        return Loaded(path, None, Spans(), [Problem("PM001", message, line, column, hint)])
 
-    full = root / rel
-    try:
-        real = Path(os.path.realpath(full))
-        if not real.is_relative_to(Path(os.path.realpath(root))):
-            # Neither read nor echo: the target may be any file on the machine.
-            return refuse(
-                "file is a symbolic link that points outside the repository; it was not read",
-                hint="replace the link with the postmortem file itself",
-            )
-        size = real.stat().st_size
-        if size > limits.max_bytes:
-            return refuse(
-                f"file is {size:,} bytes, over the {limits.max_bytes:,}-byte limit",
-                hint="a postmortem is a few kilobytes; split attachments out of the YAML",
-            )
-        with open(real, "rb") as handle:
-            raw = handle.read(limits.max_bytes + 1)
-    except OSError as error:
-        return refuse(f"cannot read file: {error.strerror or error}")
     if len(raw) > limits.max_bytes:
         return refuse(f"file is over the {limits.max_bytes:,}-byte limit")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -283,7 +283,7 @@ def load_file(root: Path, rel: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
             column,
             hint="save the file as UTF-8",
         )
-    return load_text(text, rel, limits)
+    return load_text(text, path, limits)
 
 
 def _short(text: str, limit: int = 200) -> str:

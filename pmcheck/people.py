@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from pmcheck.errors import ConfigError
-from pmcheck.loader import load_file
+from pmcheck.files import Refused, read_bytes
+from pmcheck.loader import DEFAULT_LIMITS, load_bytes
 from pmcheck.schema import compile_validator, iter_schema_errors, load_schema
 
 
@@ -56,9 +58,13 @@ class Roster:
 
 def load_roster(root: Path, rel: str) -> Roster | None:
     """The roster at ``root/rel``, or None when the repository has none."""
-    if not (root / rel).is_file():
-        return None
-    loaded = load_file(root, rel)
+    try:
+        raw = read_bytes(os.path.join(root, rel), DEFAULT_LIMITS.max_bytes, root)
+    except Refused as refused:
+        if refused.missing:
+            return None
+        raise ConfigError(f"{rel}:1:1: {refused.reason}") from None
+    loaded = load_bytes(raw, rel)
     if loaded.problems:
         problem = loaded.problems[0]
         raise ConfigError(f"{rel}:{problem.line}:{problem.column}: {problem.message}")

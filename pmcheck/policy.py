@@ -9,14 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from pmcheck.errors import ConfigError
+from pmcheck.files import Inputs, Refused, glob_problem, log_problem, path_problem, read_bytes
 from pmcheck.findings import Severity
-from pmcheck.loader import Loaded, load_file, load_text
+from pmcheck.loader import DEFAULT_LIMITS, Loaded, load_bytes, load_text
 from pmcheck.schema import compile_validator, iter_schema_errors, load_schema
 
 POLICY_FILE = "pmcheck.yaml"
@@ -150,25 +152,34 @@ def load_policy(root: Path, config: str | None = None) -> Policy:
     """The policy for ``root``: ``config`` (or ``root/pmcheck.yaml``) over the defaults."""
     raw = _default_raw()
     source: str | None = None
+    user: Loaded | None = None
     if config is not None:
-        path = Path(config).resolve()
-        if not path.is_file():
-            raise ConfigError(f"--config {config}: no such file")
+        # The command line is trusted: --config may live anywhere and be a link, but it is
+        # still read as a regular file (`--config /dev/stdin` must not hang the run).
         source = config
-        user = _load_config_file(path.parent, path.name, display=config)
-    elif (root / POLICY_FILE).is_file():
-        source = POLICY_FILE
-        user = _load_config_file(root, POLICY_FILE, display=POLICY_FILE)
+        config_path = os.path.abspath(config)
+        try:
+            data = read_bytes(config_path, DEFAULT_LIMITS.max_bytes)
+        except Refused as refused:
+            raise ConfigError(f"--config {config}: {refused.reason}") from None
+        user = _load_config(data, display=config)
     else:
-        user = None
+        config_path = os.path.join(root, POLICY_FILE)
+        try:
+            data = read_bytes(config_path, DEFAULT_LIMITS.max_bytes, root)
+        except Refused as refused:
+            if not refused.missing:
+                raise ConfigError(f"{POLICY_FILE}:1:1: {refused.reason}") from None
+        else:
+            source = POLICY_FILE
+            user = _load_config(data, display=POLICY_FILE)
     if user is not None:
         raw.update(user.data)
-    return _build(root, source, raw, user)
+    return _build(root, source, raw, user, config_path)
 
 
-def _load_config_file(folder: Path, name: str, display: str) -> Loaded:
-    loaded = load_file(folder, name)
-    loaded.path = display
+def _load_config(data: bytes, display: str) -> Loaded:
+    loaded = load_bytes(data, display)
     if loaded.problems:
         problem = loaded.problems[0]
         raise ConfigError(f"{display}:{problem.line}:{problem.column}: {problem.message}")
@@ -186,7 +197,27 @@ def _load_config_file(folder: Path, name: str, display: str) -> Loaded:
     return loaded
 
 
-def _build(root: Path, source: str | None, raw: dict[str, Any], user: Loaded | None) -> Policy:
+def _vet_paths(root: Path, raw: dict[str, Any], config_path: str | None, fail: Callable[[tuple[Any, ...], str], ConfigError]) -> None:
+    """Every path the repository configures, vetted once (``pmcheck.files``): a bad one is a
+    configuration error at its line, before anything is read or written."""
+    for n, pattern in enumerate(raw["postmortems"]):
+        problem = glob_problem(pattern)
+        if problem is not None:
+            raise fail(("postmortems", n), f"postmortems: {problem}")
+    for key in ("people", "log_template", "log"):
+        value = raw.get(key)
+        if value is None and key == "log_template":
+            continue
+        problem = path_problem(root, value, key)
+        if problem is not None:
+            raise fail((key,), problem)
+    inputs = Inputs(config_path, str(raw["people"]), raw.get("log_template"), tuple(raw["postmortems"]))
+    problem = log_problem(root, str(raw["log"]), inputs)
+    if problem is not None:
+        raise fail(("log",), problem)
+
+
+def _build(root: Path, source: str | None, raw: dict[str, Any], user: Loaded | None, config_path: str | None = None) -> Policy:
     def fail(at: tuple[Any, ...], message: str) -> ConfigError:
         if user is None:
             return ConfigError(f"built-in policy: {message}")
@@ -247,10 +278,7 @@ def _build(root: Path, source: str | None, raw: dict[str, Any], user: Loaded | N
         zoneinfo.ZoneInfo(timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise fail(("timezone",), f"timezone: unknown time zone {timezone!r}") from None
-    for key in ("people", "log", "log_template"):
-        value = raw.get(key)
-        if value is not None and (os.path.isabs(value) or ".." in Path(value).parts):
-            raise fail((key,), f"{key}: {value!r} must be a path inside the repository")
+    _vet_paths(root, raw, config_path, fail)
     return Policy(
         root=root,
         source=source,

@@ -12,13 +12,10 @@ either replaces the whole file or leaves it as it was.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import difflib
 import os
 import re
-import stat
-import tempfile
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -30,6 +27,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from pmcheck.context import Context
 from pmcheck.engine import as_of_date, check_repository, load_context
 from pmcheck.errors import ConfigError, GitError, UsageError
+from pmcheck.files import LOG_LIMIT, Refused, read_bytes, refuse_symlinks, write_atomically
 from pmcheck.findings import Severity
 from pmcheck.markdown import finalize
 from pmcheck.policy import Policy
@@ -41,6 +39,8 @@ from pmcheck.view import History, LogView, build_view, marker
 TEMPLATE = "reliability_log.md.j2"
 MARKER = re.compile(r"<!-- pmcheck:as-of (\d{4}-\d{2}-\d{2}) -->")
 DIFF_LINES = 40
+# A template is a page of Jinja; the log of a very large repository is a few megabytes.
+TEMPLATE_LIMIT = 1024 * 1024
 _ENV_OPTIONS: dict[str, Any] = {
     "undefined": jinja2.StrictUndefined,
     "finalize": finalize,
@@ -78,13 +78,13 @@ def _template(root: Path, policy: Policy) -> jinja2.Template:
     if policy.log_template is None:
         env = jinja2.Environment(loader=jinja2.PackageLoader("pmcheck", "templates"), **_ENV_OPTIONS)
         return env.get_template(TEMPLATE)
-    path = (root / policy.log_template).resolve()
-    if not path.is_relative_to(root.resolve()):
-        raise ConfigError(f"log_template: {policy.log_template} is outside the repository")
+    # The policy vetted the path; the read still refuses a FIFO, a device or a link out.
     try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"log_template: cannot read {policy.log_template}: {getattr(error, 'strerror', None) or error}") from None
+        source = read_bytes(os.path.join(root, policy.log_template), TEMPLATE_LIMIT, root).decode("utf-8")
+    except Refused as refused:
+        raise ConfigError(f"log_template: cannot read {policy.log_template}: {refused.reason}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"log_template: cannot read {policy.log_template}: not UTF-8 text") from None
     # A repository's own template is code from the repository: it runs sandboxed, sees only
     # the view, and cannot include other files.
     sandbox = SandboxedEnvironment(**_ENV_OPTIONS)
@@ -134,52 +134,6 @@ def load_log_history(root: Path, policy: Policy) -> History | None:
         return None
 
 
-def refuse_symlinks(path: Path, root: Path) -> None:
-    """Raise when ``path`` or a folder between ``root`` and it is a symlink."""
-    current = root
-    for part in path.relative_to(root).parts:
-        current = current / part
-        if current.is_symlink():
-            raise UsageError(f"{path.relative_to(root).as_posix()}: refusing to write through the symlink {current.relative_to(root).as_posix()}")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomically(path: Path, text: str, root: Path) -> bool:
-    """Replace ``path`` with ``text`` in one rename; False when it already holds exactly that.
-
-    The temporary file lives in the same folder so the rename cannot cross file systems; on any
-    failure it is removed and the old file is untouched.
-    """
-    refuse_symlinks(path, root)
-    data = text.encode("utf-8")
-    try:
-        if path.read_bytes() == data:
-            return False
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        # mkstemp creates 0600; a new log is as readable as any file the user creates.
-        mode = 0o644 & ~_umask()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    return True
-
-
 def _stale(log: str, old: str | None, new: str, as_of: dt.date, policy: Policy) -> int:
     override = policy.severity_override(STALE_CODE)
     if override == "off":
@@ -221,11 +175,10 @@ def render_command(
     old: str | None = None
     if check_only:
         try:
-            old = path.read_bytes().decode("utf-8", errors="replace")
-        except FileNotFoundError:
-            old = None
-        except OSError as error:
-            raise UsageError(f"cannot read {log}: {error.strerror or error}") from None
+            old = read_bytes(path, LOG_LIMIT, root).decode("utf-8", errors="replace")
+        except Refused as refused:
+            if not refused.missing:
+                raise UsageError(f"cannot read {log}: {refused.reason}") from None
         if as_of is None and old is not None:
             as_of = recorded_as_of(old)
     day = as_of_date(policy, as_of)
@@ -238,7 +191,10 @@ def render_command(
             click.echo(f"{log} is up to date (as of {day})")
             return 0
         return _stale(log, old, text, day, policy)
+    # A committed link at the log is refused rather than replaced: someone put it there.
+    refuse_symlinks(path, root)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         wrote = write_atomically(path, text, root)
     except OSError as error:
         raise UsageError(f"cannot write {log}: {error.strerror or error}") from None

@@ -6,13 +6,16 @@ validator is compiled once per run.
 
 from __future__ import annotations
 
+import bisect
 import gc
+import glob
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from pmcheck import files
 from pmcheck.context import Corpus, Document
 from pmcheck.errors import UsageError
 from pmcheck.findings import DataPath
@@ -48,13 +51,11 @@ class Repository:
 
 
 def discover(root: Path, policy: Policy) -> list[str]:
-    """Repo-relative paths of every postmortem file the policy's globs match, sorted."""
-    found: set[str] = set()
-    for pattern in policy.postmortems:
-        for path in root.glob(pattern):
-            if path.is_file() or path.is_symlink():
-                found.add(path.relative_to(root).as_posix())
-    return sorted(found)
+    """Repo-relative paths of every postmortem file the policy's globs match, sorted.
+
+    ``pmcheck.files.discover`` walks them: never into ``.git``, never out of the work tree.
+    """
+    return files.discover(root, policy.postmortems)
 
 
 def relative(root: Path, given: str) -> str:
@@ -70,19 +71,22 @@ def select(root: Path, all_files: list[str], paths: Iterable[str], policy: Polic
     """The files a run reports on: every postmortem under a folder PATH, each file PATH."""
     selected: set[str] = set()
     skip = {policy.people, policy.log, "pmcheck.yaml"}
+    # Sorted, so the files under a folder are one slice: PATHS x files would be quadratic.
+    ordered = sorted(all_files)
     for given in paths:
         rel = relative(root, given)
         full = root / rel
         if full.is_dir():
             prefix = "" if rel == "." else rel.rstrip("/") + "/"
-            under = [p for p in all_files if p.startswith(prefix)]
+            start = bisect.bisect_left(ordered, prefix)
+            end = bisect.bisect_left(ordered, prefix + "\U0010ffff", lo=start)
+            under = ordered[start:end]
             if not under:
                 # A folder outside the policy's globs: every YAML file in it is a postmortem.
                 under = [
-                    p.relative_to(root).as_posix()
-                    for pattern in ("**/*.yaml", "**/*.yml")
-                    for p in full.glob(pattern)
-                    if p.is_file() and p.relative_to(root).as_posix() not in skip
+                    p
+                    for p in files.discover(root, (f"{glob.escape(prefix)}**/*.yaml", f"{glob.escape(prefix)}**/*.yml"))
+                    if p not in skip
                 ]
             selected.update(under)
         elif full.is_file() or full.is_symlink():

@@ -29,6 +29,8 @@ import jinja2
 
 from pmcheck import __version__
 from pmcheck.errors import UsageError
+from pmcheck.files import LOG_LIMIT, Refused, read_bytes, refuse_symlinks, write_atomically
+from pmcheck.loader import DEFAULT_LIMITS
 from pmcheck.policy import Policy, find_root, load_policy
 from pmcheck.repository import discover
 from pmcheck.schema import schema_text
@@ -87,10 +89,13 @@ def init_command(directory: str, force: bool) -> int:
     for item in plan:
         path = root / item.target
         try:
+            # Folders inside the repository must not be links (`.github -> ~/.config`); a link
+            # at the file itself is replaced, and a full disk leaves no 0-byte file behind.
+            refuse_symlinks(path, root, target=False)
             path.parent.mkdir(parents=True, exist_ok=True)
-            if path.is_symlink():
-                path.unlink()
-            path.write_text(item.text, encoding="utf-8", newline="\n")
+            write_atomically(path, item.text, root, exclusive=not force)
+        except FileExistsError:
+            raise UsageError(f"{path.as_posix()} already exists (use --force to overwrite)") from None
         except OSError as error:
             raise UsageError(f"cannot write {path.as_posix()}: {error.strerror or error}") from None
         click.echo(f"wrote {path.as_posix()}")
@@ -105,14 +110,13 @@ def used_numbers(root: Path, policy: Policy, year: int) -> set[int]:
     for rel in discover(root, policy):
         texts.append(PurePosixPath(rel).stem)
         try:
-            with open(root / rel, encoding="utf-8", errors="replace") as handle:
-                head = handle.read(64 * 1024)
-        except OSError:
+            head = read_bytes(root / rel, DEFAULT_LIMITS.max_bytes, root).decode("utf-8", errors="replace")
+        except Refused:
             continue
         texts += re.findall(r"^id:\s*['\"]?(\S+?)['\"]?\s*$", head, re.M)
     try:
-        texts.append((root / policy.log).read_text(encoding="utf-8", errors="replace"))
-    except OSError:
+        texts.append(read_bytes(root / policy.log, LOG_LIMIT, root).decode("utf-8", errors="replace"))
+    except Refused:
         pass
     for text in texts:
         for match in _ID.finditer(text):
@@ -163,9 +167,9 @@ def new_command(repo: str | None, config: str | None, severity: str | None, titl
         schema_ref=schema_ref,
     )
     try:
+        refuse_symlinks(path, root, target=False)
         folder.mkdir(parents=True, exist_ok=True)
-        with open(path, "x", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        write_atomically(path, text, root, exclusive=True)
     except FileExistsError:
         raise UsageError(f"{path.relative_to(root).as_posix()} already exists") from None
     except OSError as error:

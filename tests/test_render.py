@@ -480,7 +480,8 @@ def test_refuses_to_write_through_a_symlinked_log(sample: Path, tmp_path: Path) 
     log.symlink_to(outside)
     done = run(["render", str(sample), "--as-of", "2026-11-27"])
     assert done.returncode == 2
-    assert done.stderr == "pmcheck: error: RELIABILITY_LOG.md: refusing to write through the symlink RELIABILITY_LOG.md\n"
+    # The policy's path check sees the link before anything is rendered.
+    assert done.stderr == "pmcheck: error: pmcheck.yaml:14:1: log: 'RELIABILITY_LOG.md' leads outside the repository through a symbolic link\n"
     assert outside.read_text() == "not yours\n"
     assert log.is_symlink()
 
@@ -492,8 +493,18 @@ def test_refuses_to_write_through_a_symlinked_folder(tmp_path: Path) -> None:
     (repo / "docs").symlink_to(elsewhere, target_is_directory=True)
     done = run(["render", str(repo), "--as-of", "2026-06-15"])
     assert done.returncode == 2
-    assert "refusing to write through the symlink docs" in done.stderr
+    assert "log: 'docs/LOG.md' leads outside the repository through a symbolic link" in done.stderr
     assert list(elsewhere.iterdir()) == []
+
+
+def test_refuses_to_write_through_a_symlinked_folder_inside_the_repository(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", {}, policy="log: docs/LOG.md\n")
+    (repo / "site").mkdir()
+    (repo / "docs").symlink_to(repo / "site", target_is_directory=True)
+    done = run(["render", str(repo), "--as-of", "2026-06-15"])
+    assert done.returncode == 2
+    assert "refusing to write through the symlink docs" in done.stderr
+    assert list((repo / "site").iterdir()) == []
 
 
 def test_keeps_the_mode_of_an_existing_log(sample: Path) -> None:
@@ -577,7 +588,7 @@ def test_a_log_template_outside_the_repository_is_refused(sample: Path, tmp_path
         policy.write("\nlog_template: link.j2\n")
     done = run(["render", str(sample), "--as-of", "2026-11-27", "--stdout"])
     assert done.returncode == 2
-    assert done.stderr == "pmcheck: error: log_template: link.j2 is outside the repository\n"
+    assert done.stderr == "pmcheck: error: pmcheck.yaml:106:1: log_template: 'link.j2' leads outside the repository through a symbolic link\n"
 
 
 def test_a_shallow_clone_is_named_in_the_trend(tmp_path: Path) -> None:
