@@ -16,6 +16,8 @@ import pmcheck
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = [f"pmcheck/schemas/{name}.schema.json" for name in ("postmortem", "people", "policy")]
 PRESET = "pmcheck/presets/default-policy.yaml"
+# Every test reads the wheel the module builds with pip.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

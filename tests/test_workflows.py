@@ -47,17 +47,20 @@ def test_the_expected_workflows_exist() -> None:
     ]
 
 
+@pytest.mark.slow
 def test_action_validates_against_the_github_actions_schema() -> None:
     proc = subprocess.run([_tool("check-jsonschema"), "--builtin-schema", "vendor.github-actions", str(ACTION)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", ALL_WORKFLOWS, ids=_names(ALL_WORKFLOWS))
 def test_workflow_validates_against_the_github_workflows_schema(path: Path) -> None:
     proc = subprocess.run([_tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(path)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+@pytest.mark.slow
 def test_zizmor_finds_nothing() -> None:
     paths = [str(ACTION), *map(str, ALL_WORKFLOWS)]
     proc = subprocess.run([_tool("zizmor"), "--offline", "--no-progress", *paths], capture_output=True, text=True)
