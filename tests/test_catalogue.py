@@ -9,14 +9,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 
 from pmcheck.catalogue import anchor, render_catalogue
 from pmcheck.rules import REGISTRY
+from tests.cli_runner import CliRun, run_pmcheck
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "rules.md"
@@ -29,11 +28,8 @@ SPEC_CODES = (
 ).split()
 
 
-def pmcheck(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
-    return subprocess.run(
-        [sys.executable, "-m", "pmcheck", *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60
-    )
+def pmcheck(*args: str) -> CliRun:
+    return run_pmcheck(*args, cwd=ROOT)
 
 
 def test_docs_rules_md_is_the_generated_reference() -> None:

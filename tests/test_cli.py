@@ -1,19 +1,19 @@
-"""The command line through its real entry point: exit codes, stdout and stderr exactly.
+"""The command line through its entry point: exit codes, stdout and stderr exactly.
 
-Every test runs ``python -m pmcheck`` in a temporary repository with the test roster and pins
-``--as-of``. Exit codes (SPEC section 7): 0 nothing failing, 1 findings at or above --fail-on,
+Every test runs ``pmcheck.cli.main`` in the test process (``tests/cli_runner.py``) in a
+temporary repository with the test roster and pins ``--as-of``; ``test_cli_process.py`` runs
+the real process. Exit codes (SPEC section 7): 0 nothing failing, 1 findings at or above --fail-on,
 2 usage or configuration error (one line on stderr), 3 internal error.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.cli_runner import CliRun, run_pmcheck
 
 TESTS = Path(__file__).resolve().parent
 BASE = (TESTS / "rules" / "example_base.yaml").read_text()
@@ -25,13 +25,8 @@ SPEC_FINDING_KEYS = [
 ]
 
 
-def pmcheck(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    run_env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
-    run_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "pmcheck", *args],
-        cwd=cwd, env=run_env, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120,
-    )
+def pmcheck(*args: str, cwd: Path, env: dict[str, str] | None = None) -> CliRun:
+    return run_pmcheck(*args, cwd=cwd, env=env)
 
 
 def postmortem(number: int, *edits: tuple[str, str], pm_id: str | None = None) -> str:

@@ -98,16 +98,12 @@ def test_bad_roster_is_one_located_config_error(tmp_path: Path, text: str, expec
 
 
 def test_roster_errors_exit_2_through_the_cli(tmp_path: Path) -> None:
-    import subprocess
-    import sys
+    from tests.cli_runner import run_pmcheck
 
     (tmp_path / "postmortems").mkdir()
     (tmp_path / "pmcheck.yaml").write_text("{}\n")
     (tmp_path / "people.yaml").write_text("people:\n  alice.ng: {name: Alice, roles: [wizard]}\n")
-    done = subprocess.run(
-        [sys.executable, "-m", "pmcheck", "check", "--as-of", "2026-06-15"],
-        cwd=tmp_path, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60,
-    )
+    done = run_pmcheck("check", "--as-of", "2026-06-15", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.startswith("pmcheck: error: people.yaml:2:35: people.alice.ng.roles[0]: 'wizard' is not one of")

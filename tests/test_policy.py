@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -13,6 +10,7 @@ import pytest
 from pmcheck.errors import ConfigError
 from pmcheck.findings import Severity
 from pmcheck.policy import Rung, find_root, load_policy
+from tests.cli_runner import CliRun, run_pmcheck
 
 BASE = Path(__file__).resolve().parent / "rules" / "example_base.yaml"
 
@@ -195,12 +193,8 @@ def test_repo_option_must_be_a_folder(tmp_path: Path) -> None:
         find_root(str(tmp_path / "absent"), None)
 
 
-def run_cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
-    return subprocess.run(
-        [sys.executable, "-m", "pmcheck", *args],
-        cwd=cwd, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60,
-    )
+def run_cli(args: list[str], cwd: Path) -> CliRun:
+    return run_pmcheck(*args, cwd=cwd)
 
 
 def repo_with_policy(tmp_path: Path, policy: str) -> Path:

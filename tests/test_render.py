@@ -12,8 +12,6 @@ import os
 import re
 import shutil
 import stat
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,6 +28,7 @@ from pmcheck.markdown import one_line
 from pmcheck.render import build_log, load_log_history, recorded_as_of
 from pmcheck.rules import REGISTRY
 from pmcheck.view import LogView
+from tests.cli_runner import CliRun, run_pmcheck
 from tests.gitrepo import GitRepo
 from tests.test_view import make_repo, view_of
 
@@ -149,9 +148,8 @@ def hostile(tmp_path: Path) -> Path:
     return make_repo(tmp_path / "hostile", hostile_documents())
 
 
-def run(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
-    return subprocess.run([sys.executable, "-m", "pmcheck", *args], capture_output=True, text=True, cwd=cwd or ROOT, env=env)
+def run(args: list[str], cwd: Path | None = None) -> CliRun:
+    return run_pmcheck(*args, cwd=cwd or ROOT)
 
 
 def main_exit(args: list[str]) -> int:

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from pmcheck.scaffold import SCHEMA_FILE, init_plan
+from tests.cli_runner import CliRun, run_pmcheck
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2026-06-15"
@@ -26,10 +27,8 @@ GIT_ENV = {
 }
 
 
-def pmcheck(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "PMCHECK_"))}
-    env["NO_COLOR"] = "1"
-    return subprocess.run([sys.executable, "-m", "pmcheck", *args], cwd=cwd, capture_output=True, text=True, env=env)
+def pmcheck(*args: str, cwd: Path) -> CliRun:
+    return run_pmcheck(*args, cwd=cwd, env={"NO_COLOR": "1"})
 
 
 def git(*args: str, cwd: Path) -> str:
