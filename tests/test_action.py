@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from pmcheck import __version__
+from tests.cli_runner import run_pmcheck
 from tests.test_precommit import BASE, PEOPLE, _snapshot, git
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,16 +103,14 @@ def defaults(**given: str) -> dict[str, str]:
     return inputs
 
 
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, str]]]:
-    """Run the install step once: pmcheck built from a snapshot of this tree into a venv."""
-    base = tmp_path_factory.mktemp("action")
+def run_install(base: Path) -> StepRun:
+    """The install step: pmcheck built from a snapshot of this tree into a virtual environment."""
     action_path = base / "action"
     action_path.mkdir()
     _snapshot(action_path)
     runner_temp = base / "runner-temp"
     runner_temp.mkdir()
-    result = run_step(
+    return run_step(
         "install",
         workspace=base,
         job_env=job_environment(base, runner_temp),
@@ -119,10 +119,36 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
         action_path=action_path,
         runner_temp=runner_temp,
     )
+
+
+@pytest.mark.slow
+def test_install_step_builds_pmcheck_into_its_own_environment(tmp_path: Path) -> None:
+    result = run_install(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert set(result.outputs) == {"bin", "python"}
-    assert Path(result.outputs["bin"]).is_file()
-    yield action_path, result.outputs
+    venv = tmp_path / "runner-temp" / "pmcheck-venv"
+    assert Path(result.outputs["bin"]) == venv / "bin" / "pmcheck"
+    version = subprocess.run([result.outputs["bin"], "--version"], capture_output=True, text=True, timeout=120, check=False)
+    assert (version.returncode, version.stdout) == (0, f"pmcheck, version {__version__}\n")
+    # The environment runs the snapshot it installed, not the checkout the tests run from.
+    where = subprocess.run(
+        [result.outputs["python"], "-c", "import pmcheck; print(pmcheck.__file__)"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120, check=False,
+    )
+    assert Path(where.stdout.strip()).is_relative_to(venv), where.stdout + where.stderr
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, str]]]:
+    """What the install step outputs, pointing at the pmcheck of the test environment.
+
+    The check step's tests exercise its script; building a virtual environment for them would
+    repeat what test_install_step_builds_pmcheck_into_its_own_environment checks once.
+    """
+    action_path = tmp_path_factory.mktemp("action")
+    script = Path(sys.executable).parent / "pmcheck"
+    assert script.is_file(), "the test environment installs pmcheck with its console script"
+    yield action_path, {"bin": str(script), "python": sys.executable}
 
 
 @pytest.fixture
@@ -135,7 +161,7 @@ def workspace(tmp_path: Path) -> Path:
     (repo / "people.yaml").write_text(PEOPLE.read_text())
     (repo / "pmcheck.yaml").write_text("{}\n")
     (repo / "postmortems" / "PM-2026-001.yaml").write_text(BASE.read_text())
-    render = subprocess.run([sys.executable, "-m", "pmcheck", "render", "--as-of", AS_OF], cwd=repo, capture_output=True, text=True)
+    render = run_pmcheck("render", "--as-of", AS_OF, cwd=repo)
     assert render.returncode == 0, render.stderr
     git("add", "-A", cwd=repo)
     git("commit", "-q", "-m", "Add PM-2026-001", cwd=repo)

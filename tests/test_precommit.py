@@ -1,8 +1,10 @@
 """The pre-commit hooks: manifest, file pattern, split invocations, and real commits.
 
-The end-to-end tests install the hooks the way a user does: pre-commit clones a snapshot of
-this source tree and builds pmcheck into its own virtual environment with pip (dependencies
-come from the package index), then runs them on commits in a temporary consumer repository.
+`pre-commit try-repo` installs the published hook the way a user does: pre-commit clones a
+snapshot of this source tree and builds pmcheck into its own virtual environment with pip
+(dependencies come from the package index). The commit flow runs the published hook
+definitions as local `language: system` hooks on the pmcheck of the test environment, so it
+exercises pre-commit's file passing and pmcheck's behaviour without building an environment.
 """
 
 from __future__ import annotations
@@ -157,8 +159,24 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
     yield repo, rev, base / "pre-commit-home"
 
 
-def _consumer(tmp_path: Path, hook_repo: tuple[Path, str, Path]) -> tuple[Path, dict[str, str]]:
-    repo_path, rev, home = hook_repo
+def _remote_config(hook_repo: tuple[Path, str, Path]) -> dict[str, object]:
+    """The consumer's configuration a user writes: the published hooks at a revision."""
+    repo_path, rev, _ = hook_repo
+    hooks = [{"id": name, "args": ["--as-of", AS_OF.isoformat()]} for name in ("pmcheck", "pmcheck-render")]
+    return {"repos": [{"repo": str(repo_path), "rev": rev, "hooks": hooks}]}
+
+
+def _local_config() -> dict[str, object]:
+    """The published hook definitions as `repo: local` hooks run by the test environment's pmcheck."""
+    local = []
+    for name in ("pmcheck", "pmcheck-render"):
+        hook = {**hooks()[name], "language": "system", "args": ["--as-of", AS_OF.isoformat()]}
+        hook.pop("description", None)
+        local.append(hook)
+    return {"repos": [{"repo": "local", "hooks": local}]}
+
+
+def _consumer(tmp_path: Path, home: Path, config: dict[str, object]) -> tuple[Path, dict[str, str]]:
     consumer = tmp_path / "postmortem-repo"
     consumer.mkdir()
     git("init", "-q", cwd=consumer)
@@ -166,22 +184,12 @@ def _consumer(tmp_path: Path, hook_repo: tuple[Path, str, Path]) -> tuple[Path, 
     (consumer / "people.yaml").write_text(PEOPLE.read_text())
     (consumer / "pmcheck.yaml").write_text("{}\n")
     (consumer / "postmortems" / "PM-2026-001.yaml").write_text(BASE.read_text())
-    config = {
-        "repos": [
-            {
-                "repo": str(repo_path),
-                "rev": rev,
-                "hooks": [
-                    {"id": "pmcheck", "args": ["--as-of", AS_OF.isoformat()]},
-                    {"id": "pmcheck-render", "args": ["--as-of", AS_OF.isoformat()]},
-                ],
-            }
-        ]
-    }
     (consumer / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "PMCHECK_", "PRE_COMMIT"))}
     env.update(GIT_ENV)
     env.update({"PRE_COMMIT_HOME": str(home), "HOME": str(consumer), "NO_COLOR": "1", "PRE_COMMIT_COLOR": "never"})
+    # `language: system` hooks find pmcheck on PATH: the one installed beside this interpreter.
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", os.defpath)])
     return consumer, env
 
 
@@ -189,9 +197,10 @@ def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Complete
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
 
 
+@pytest.mark.slow
 def test_try_repo_refuses_an_ownerless_action(tmp_path: Path, hook_repo: tuple[Path, str, Path]) -> None:
-    consumer, env = _consumer(tmp_path, hook_repo)
-    repo_path, rev, _ = hook_repo
+    repo_path, rev, home = hook_repo
+    consumer, env = _consumer(tmp_path, home, _remote_config(hook_repo))
     pm = consumer / "postmortems" / "PM-2026-001.yaml"
     pm.write_text(pm.read_text().replace("    owner: alice.ng\n", ""))
     git("add", "-A", cwd=consumer)
@@ -200,8 +209,8 @@ def test_try_repo_refuses_an_ownerless_action(tmp_path: Path, hook_repo: tuple[P
     assert "PM101 action-without-owner: action PM-2026-001-A1 has no owner" in proc.stdout
 
 
-def test_commits_are_checked_and_the_log_is_regenerated_once(tmp_path: Path, hook_repo: tuple[Path, str, Path]) -> None:
-    consumer, env = _consumer(tmp_path, hook_repo)
+def test_commits_are_checked_and_the_log_is_regenerated_once(tmp_path: Path) -> None:
+    consumer, env = _consumer(tmp_path, tmp_path / "pre-commit-home", _local_config())
     pre_commit = [sys.executable, "-m", "pre_commit"]
     installed = _run([*pre_commit, "install"], consumer, env)
     assert installed.returncode == 0, installed.stderr
