@@ -62,6 +62,14 @@ class Corpus:
 
     documents: list[Document]
     by_id: dict[str, Postmortem] = field(default_factory=dict)
+    # A rule's view of the repository (``reads.visible_corpus``) keeps the full corpus here, so
+    # that whether an id exists never depends on what the rule may judge.
+    whole: Corpus | None = None
+
+    @property
+    def complete(self) -> Corpus:
+        """The corpus with every postmortem, whatever a rule's view left out."""
+        return self.whole if self.whole is not None else self
 
     @property
     def postmortems(self) -> Iterator[Postmortem]:

@@ -16,6 +16,7 @@ from pmcheck.decide import Selection, decide
 from pmcheck.findings import DataPath, Finding, Severity, Violation, pointer
 from pmcheck.model import Action, Postmortem
 from pmcheck.policy import Policy, find_root, load_policy
+from pmcheck.reads import Reads, visible, visible_corpus
 from pmcheck.repository import Repository, discover, load_repository, select
 from pmcheck.rules import REGISTRY, Rule
 
@@ -115,6 +116,7 @@ def run_rules(corpus: Corpus, ctx: Context, documents: Iterable[Document] | None
         findings.append(_finding(rule, doc, v.at, v.message, v.hint, pm, v.action, v.severity))
 
     rules = list(REGISTRY.values())
+    reads = {rule.code: Reads.parse(rule.reads) for rule in rules}
     for document in targets:
         raw_id = _raw_id(document)
         for rule in rules:
@@ -124,11 +126,15 @@ def run_rules(corpus: Corpus, ctx: Context, documents: Iterable[Document] | None
                 for v in rule.check(document, ctx):
                     emit(rule, document, v, raw_id)
             elif rule.scope == "document" and document.postmortem is not None:
-                for v in rule.check(document.postmortem, ctx):
-                    emit(rule, document, v, document.postmortem.id)
+                # A rule never sees a value that breaks the schema: only what it may judge.
+                pm = visible(document.postmortem, reads[rule.code])
+                if pm is None:
+                    continue
+                for v in rule.check(pm, ctx):
+                    emit(rule, document, v, pm.id)
     for rule in rules:
         if rule.scope == "corpus" and rule.check is not None:
-            for v in rule.check(corpus, ctx):
+            for v in rule.check(visible_corpus(corpus, reads[rule.code]), ctx):
                 if v.path is None or v.path not in by_path:
                     raise AssertionError(f"{rule.code}: corpus violations must name their file")
                 emit(rule, by_path[v.path], v, None)

@@ -1,41 +1,68 @@
-"""The typed model of a postmortem, built only from schema-valid documents.
+"""The typed model of a postmortem, built from everything in a document that is valid.
 
-Dates become ``datetime.date``, timestamps aware ``datetime``. Every record keeps ``at``, its data
-path inside the file, so a rule can point at it without knowing the file's layout.
+Dates become ``datetime.date``, timestamps aware ``datetime``; a date where a moment is wanted is
+the start of that day in the policy's time zone (``parse_moment``, the one place that says so).
+Every record keeps ``at``, its data path inside the file, so a rule can point at it without
+knowing the file's layout.
+
+A schema error hides nothing else: a value that breaks the schema (or a required key that is
+missing) is *unknown*. The model leaves it out (``None``, an empty text or an empty tuple) and
+names it in ``unknown`` on the postmortem or the action (``"due"``, ``"verification.result"``,
+``"incident.started_at"``), so the engine can hold back exactly the rules that read it.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from pmcheck.findings import DataPath
 
 
+# The years a postmortem can mean; the schema refuses the others (PM003), and the model never
+# turns them into dates, so no arithmetic near Python's own limits can fail.
+MIN_YEAR, MAX_YEAR = 1900, 9999
+
+
 def parse_date(value: Any) -> dt.date | None:
-    if not isinstance(value, str):
+    """A calendar date ``YYYY-MM-DD``, or None."""
+    if not isinstance(value, str) or len(value) != 10:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         return None
+    return day if MIN_YEAR <= day.year <= MAX_YEAR else None
 
 
 def parse_timestamp(value: Any) -> dt.datetime | None:
-    if not isinstance(value, str):
+    """An RFC 3339 timestamp (seconds optional) as an aware datetime; no offset means UTC."""
+    if not isinstance(value, str) or len(value) <= 10:
         return None
     try:
         stamp = dt.datetime.fromisoformat(value.upper().replace(" ", "T", 1))
     except ValueError:
         return None
+    if not MIN_YEAR <= stamp.year <= MAX_YEAR:
+        return None
     return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=dt.timezone.utc)
+
+
+def parse_moment(value: Any, tz: dt.tzinfo) -> dt.datetime | None:
+    """A date or a timestamp as a moment: a date is the start of that day in ``tz``."""
+    day = parse_date(value)
+    if day is not None:
+        return dt.datetime(day.year, day.month, day.day, tzinfo=tz)
+    return parse_timestamp(value)
 
 
 def parse_day(value: Any, tz: dt.tzinfo) -> dt.date | None:
     """A date from either a date or a timestamp (read in the policy's time zone)."""
-    stamp = parse_timestamp(value) if isinstance(value, str) and len(value) > 10 else None
+    stamp = parse_timestamp(value)
     if stamp is not None:
         return stamp.astimezone(tz).date()
     return parse_date(value)
@@ -135,6 +162,8 @@ class Action:
     tracker_url: str | None
     waivers: tuple[Waiver, ...]
     raw: dict[str, Any]
+    # The fields that break the schema or are missing, as ``key`` or ``key.subkey``.
+    unknown: frozenset[str] = frozenset()
 
     @property
     def owner(self) -> str | None:
@@ -215,6 +244,9 @@ class Postmortem:
     waivers: tuple[Waiver, ...]
     actions: tuple[Action, ...]
     raw: dict[str, Any]
+    # Postmortem-level fields that break the schema or are missing (``severity``,
+    # ``incident.started_at``, ``approvers``); each action names its own.
+    unknown: frozenset[str] = frozenset()
 
     @property
     def started(self) -> dt.date:
@@ -224,164 +256,278 @@ class Postmortem:
         return any(link.id == other_id for link in self.related_incidents)
 
 
-def _waivers(items: list[dict[str, Any]] | None, base: DataPath) -> tuple[Waiver, ...]:
+def _text(record: dict[str, Any], key: str) -> str | None:
+    value = record.get(key)
+    return value if isinstance(value, str) else None
+
+
+def _items(record: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
+    """The mapping items of a list, with their index (items the schema refused are left out)."""
+    value = record.get(key)
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
+
+
+def _texts(record: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = record.get(key)
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
+
+
+def _field(record: dict[str, Any], path: DataPath) -> str:
+    """The name of an unknown field of ``record``: its key, and the sub-key inside a mapping."""
+    first = str(path[0])
+    if len(path) > 1 and isinstance(path[1], str) and isinstance(record.get(first), dict):
+        return f"{first}.{path[1]}"
+    return first
+
+
+def _forget(record: dict[str, Any], path: DataPath) -> None:
+    """Remove the value at ``path`` (relative to ``record``) from the model's copy.
+
+    A bad value inside a list item drops the item (its neighbours keep their indexes); a bad
+    value in a mapping drops that key.
+    """
+    node: Any = record
+    for depth, part in enumerate(path):
+        if isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node[part] = None
+            return
+        if not isinstance(node, dict) or part not in node:
+            return
+        if depth == len(path) - 1:
+            del node[part]
+            return
+        node = node[part]
+
+
+def _split_unknown(raw: dict[str, Any], invalid: Iterable[DataPath]) -> tuple[dict[str, Any], set[str], dict[int, set[str]]]:
+    """A copy of ``raw`` without its invalid values, and the unknown fields they leave."""
+    paths = sorted(set(invalid), key=len, reverse=True)
+    if not paths:
+        return raw, set(), {}
+    data: dict[str, Any] = copy.deepcopy(raw)
+    top: set[str] = set()
+    per_action: dict[int, set[str]] = {}
+    actions = data.get("actions")
+    for path in paths:
+        if not path:
+            continue
+        if path[0] == "actions" and len(path) >= 2 and isinstance(path[1], int):
+            index = path[1]
+            action = actions[index] if isinstance(actions, list) and index < len(actions) else None
+            if len(path) == 2 or not isinstance(action, dict):
+                # The action itself is unusable: it is not in the model at all.
+                top.add("actions")
+                if isinstance(actions, list) and index < len(actions):
+                    actions[index] = None
+                continue
+            per_action.setdefault(index, set()).add(_field(action, path[2:]))
+            _forget(action, path[2:])
+        else:
+            top.add(_field(data, path))
+            _forget(data, path)
+    return data, top, per_action
+
+
+def _waivers(record: dict[str, Any], base: DataPath) -> tuple[Waiver, ...]:
     return tuple(
         Waiver(
             at=base + (i,),
-            rule=w["rule"],
-            reason=w["reason"],
-            approved_by=w["approved_by"],
-            expires=parse_date(w["expires"]) or dt.date.min,
+            rule=_text(w, "rule") or "",
+            reason=_text(w, "reason") or "",
+            approved_by=_text(w, "approved_by") or "",
+            expires=parse_date(w.get("expires")) or dt.date.min,
         )
-        for i, w in enumerate(items or ())
+        for i, w in _items(record, "waivers")
     )
 
 
-def _action(raw: dict[str, Any], index: int, default_created: dt.date) -> Action:
+# Required keys of an action whose absence the schema reports: unknown, like a bad value. (The
+# model still has to be built from a document that was never validated, e.g. in tests.)
+_ACTION_REQUIRED = ("id", "title", "type", "priority", "status")
+
+
+def _action(raw: dict[str, Any], index: int, default_created: dt.date | None, tz: dt.tzinfo, unknown: set[str]) -> Action:
     at: DataPath = ("actions", index)
+    unknown |= {key for key in _ACTION_REQUIRED if key not in raw}
     created = parse_date(raw.get("created"))
+    if created is None and default_created is None:
+        unknown.add("created")
     verification = raw.get("verification")
     closure = raw.get("closure")
     tracker = raw.get("tracker")
+    action_id = _text(raw, "id")
+    if action_id is None:
+        unknown.add("id")
     return Action(
         at=at,
         index=index,
-        id=raw["id"],
-        title=raw["title"],
-        type=raw["type"],
-        priority=raw["priority"],
-        priority_rationale=raw.get("priority_rationale"),
+        # An action without a usable id is still judged on everything else; messages name its place.
+        id=action_id if action_id is not None else f"actions[{index}]",
+        title=_text(raw, "title") or "",
+        type=_text(raw, "type") or "",
+        priority=_text(raw, "priority") or "",
+        priority_rationale=_text(raw, "priority_rationale"),
         owner_raw=raw.get("owner"),
-        team=raw.get("team"),
-        created=created or default_created,
+        team=_text(raw, "team"),
+        created=created or default_created or dt.date.min,
         created_given=created is not None,
         due=parse_date(raw.get("due")),
-        status=raw["status"],
-        addresses=tuple(raw.get("addresses", ())),
-        success_criteria=raw.get("success_criteria"),
+        status=_text(raw, "status") or "",
+        addresses=_texts(raw, "addresses"),
+        success_criteria=_text(raw, "success_criteria"),
         evidence=tuple(
             Evidence(
                 at=at + ("evidence", i),
-                type=e["type"],
-                url=e.get("url"),
-                ref=e.get("ref"),
-                summary=e.get("summary"),
-                metric=e.get("metric"),
+                type=_text(e, "type") or "",
+                url=_text(e, "url"),
+                ref=_text(e, "ref"),
+                summary=_text(e, "summary"),
+                metric=e.get("metric") if isinstance(e.get("metric"), dict) else None,
             )
-            for i, e in enumerate(raw.get("evidence", ()))
+            for i, e in _items(raw, "evidence")
         ),
         completed_at=parse_date(raw.get("completed_at")),
         verification=Verification(
             at=at + ("verification",),
-            by=verification["by"],
-            date=parse_date(verification["at"]) or dt.date.min,
-            result=verification["result"],
-            notes=verification.get("notes"),
+            by=_text(verification, "by") or "",
+            date=parse_day(verification.get("at"), tz) or dt.date.min,
+            result=_text(verification, "result") or "",
+            notes=_text(verification, "notes"),
         )
-        if verification
+        if isinstance(verification, dict) and verification
         else None,
         closure=Closure(
             at=at + ("closure",),
-            decision=closure["decision"],
-            rationale=closure.get("rationale"),
-            decided_by=closure.get("decided_by"),
-            decided_at=parse_date(closure.get("decided_at")),
-            superseded_by=closure.get("superseded_by"),
+            decision=_text(closure, "decision") or "",
+            rationale=_text(closure, "rationale"),
+            decided_by=_text(closure, "decided_by"),
+            decided_at=parse_day(closure.get("decided_at"), tz),
+            superseded_by=_text(closure, "superseded_by"),
         )
-        if closure
+        if isinstance(closure, dict) and closure
         else None,
         deadline_changes=tuple(
             DeadlineChange(
                 at=at + ("deadline_changes", i),
-                from_date=parse_date(c["from"]) or dt.date.min,
-                to_date=parse_date(c["to"]) or dt.date.min,
-                date=parse_date(c["at"]) or dt.date.min,
-                reason=c["reason"],
-                approved_by=c["approved_by"],
+                from_date=parse_date(c.get("from")) or dt.date.min,
+                to_date=parse_date(c.get("to")) or dt.date.min,
+                date=parse_day(c.get("at"), tz) or dt.date.min,
+                reason=_text(c, "reason") or "",
+                approved_by=_text(c, "approved_by") or "",
             )
-            for i, c in enumerate(raw.get("deadline_changes", ()))
+            for i, c in _items(raw, "deadline_changes")
         ),
         owner_changes=tuple(
             OwnerChange(
                 at=at + ("owner_changes", i),
-                from_owner=c["from"],
-                to_owner=c["to"],
-                date=parse_date(c["at"]) or dt.date.min,
-                reason=c["reason"],
+                from_owner=_text(c, "from") or "",
+                to_owner=_text(c, "to") or "",
+                date=parse_day(c.get("at"), tz) or dt.date.min,
+                reason=_text(c, "reason") or "",
             )
-            for i, c in enumerate(raw.get("owner_changes", ()))
+            for i, c in _items(raw, "owner_changes")
         ),
         escalations=tuple(
             Escalation(
                 at=at + ("escalations", i),
-                to=e["to"],
-                date=parse_date(e["at"]) or dt.date.min,
-                reason=e.get("reason"),
-                level=e["level"],
+                to=_text(e, "to") or "",
+                date=parse_day(e.get("at"), tz) or dt.date.min,
+                reason=_text(e, "reason"),
+                level=_text(e, "level") or "",
             )
-            for i, e in enumerate(raw.get("escalations", ()))
+            for i, e in _items(raw, "escalations")
         ),
-        tracker_url=tracker.get("url") if isinstance(tracker, dict) else None,
-        waivers=_waivers(raw.get("waivers"), at + ("waivers",)),
+        tracker_url=_text(tracker, "url") if isinstance(tracker, dict) else None,
+        waivers=_waivers(raw, at + ("waivers",)),
         raw=raw,
+        unknown=frozenset(unknown),
     )
 
 
-def build_postmortem(path: str, raw: dict[str, Any], tz: dt.tzinfo) -> Postmortem:
-    """The typed postmortem of a schema-valid document."""
-    inc = raw["incident"]
-    started = parse_timestamp(inc["started_at"])
-    assert started is not None
+_REQUIRED = ("schema_version", "id", "title", "severity", "status", "owner", "actions")
+
+
+def build_postmortem(path: str, raw: dict[str, Any], tz: dt.tzinfo, invalid: Iterable[DataPath] = ()) -> Postmortem:
+    """The typed postmortem of a document whose top level is a mapping with a usable ``id``.
+
+    ``invalid`` holds the data paths the schema refused (a missing key is the path it would
+    have): those values are unknown in the model, and everything else is kept.
+    """
+    data, unknown, action_unknown = _split_unknown(raw, invalid)
+    unknown |= {key for key in _REQUIRED if key not in data}
+    inc = data.get("incident")
+    inc = inc if isinstance(inc, dict) else {}
+    if "incident" not in data:
+        unknown.add("incident")
+    times = {key: parse_moment(inc.get(key), tz) for key in ("started_at", "detected_at", "mitigated_at", "resolved_at")}
+    started = times["started_at"]
+    if started is None:
+        unknown.add("incident.started_at")
+        # Rules that read the start are held back; the others still need a moment to carry.
+        started = next((t for t in times.values() if t is not None), None) or dt.datetime(MIN_YEAR, 1, 1, tzinfo=dt.timezone.utc)
     incident = Incident(
         started_at=started,
-        detected_at=parse_timestamp(inc.get("detected_at")),
-        mitigated_at=parse_timestamp(inc.get("mitigated_at")),
-        resolved_at=parse_timestamp(inc.get("resolved_at")),
+        detected_at=times["detected_at"],
+        mitigated_at=times["mitigated_at"],
+        resolved_at=times["resolved_at"],
     )
-    default_created = (incident.resolved_at or incident.started_at).astimezone(tz).date()
-    detection = raw.get("detection")
+    clock = times["resolved_at"] or times["started_at"]
+    default_created = clock.astimezone(tz).date() if clock is not None else None
+    detection = data.get("detection")
+    owner = _text(data, "owner")
     return Postmortem(
         path=path,
-        id=raw["id"],
-        title=raw["title"],
-        severity=raw["severity"],
-        status=raw["status"],
-        summary=raw.get("summary"),
-        workflow=raw.get("workflow"),
-        services=tuple(raw.get("services", ())),
-        failure_modes=tuple(raw.get("failure_modes", ())),
+        id=_text(data, "id") or "",
+        title=_text(data, "title") or "",
+        severity=_text(data, "severity") or "",
+        status=_text(data, "status") or "",
+        summary=_text(data, "summary"),
+        workflow=_text(data, "workflow"),
+        services=_texts(data, "services"),
+        failure_modes=_texts(data, "failure_modes"),
         incident=incident,
-        detection_method=detection.get("method") if isinstance(detection, dict) else None,
-        owner=raw["owner"],
-        executive_sponsor=raw.get("executive_sponsor"),
+        detection_method=_text(detection, "method") if isinstance(detection, dict) else None,
+        owner=owner or "",
+        executive_sponsor=_text(data, "executive_sponsor"),
         approvers=tuple(
             Approval(
                 at=("approvers", i),
-                person=a["person"],
-                decision=a["decision"],
-                date=parse_timestamp(a["at"]) or started,
+                person=_text(a, "person") or "",
+                decision=_text(a, "decision") or "",
+                date=parse_moment(a.get("at"), tz) or started,
             )
-            for i, a in enumerate(raw.get("approvers", ()))
+            for i, a in _items(data, "approvers")
         ),
         contributing_factors=tuple(
-            Factor(at=("contributing_factors", i), id=f["id"], category=f["category"], description=f.get("description"))
-            for i, f in enumerate(raw.get("contributing_factors", ()))
+            Factor(at=("contributing_factors", i), id=_text(f, "id") or "", category=_text(f, "category") or "", description=_text(f, "description"))
+            for i, f in _items(data, "contributing_factors")
         ),
         related_incidents=tuple(
-            Link(at=("related_incidents", i), id=r["id"], relation=r["relation"])
-            for i, r in enumerate(raw.get("related_incidents", ()))
+            Link(at=("related_incidents", i), id=_text(r, "id") or "", relation=_text(r, "relation") or "")
+            for i, r in _items(data, "related_incidents")
         ),
         reviews=tuple(
-            Review(at=("reviews", i), date=parse_date(r["date"]) or dt.date.min, attendees=tuple(r.get("attendees", ())))
-            for i, r in enumerate(raw.get("reviews", ()))
+            Review(at=("reviews", i), date=parse_date(r.get("date")) or dt.date.min, attendees=_texts(r, "attendees"))
+            for i, r in _items(data, "reviews")
         ),
         mitigation_timeline=tuple(
-            TimelineEntry(at=("mitigation_timeline", i), date=parse_day(m["at"], tz) or dt.date.min, plan=m["plan"], by=m["by"])
-            for i, m in enumerate(raw.get("mitigation_timeline", ()))
+            TimelineEntry(
+                at=("mitigation_timeline", i),
+                date=parse_day(m.get("at"), tz) or dt.date.min,
+                plan=_text(m, "plan") or "",
+                by=_text(m, "by") or "",
+            )
+            for i, m in _items(data, "mitigation_timeline")
         ),
-        waivers=_waivers(raw.get("waivers"), ("waivers",)),
-        actions=tuple(_action(a, i, default_created) for i, a in enumerate(raw["actions"])),
-        raw=raw,
+        waivers=_waivers(data, ("waivers",)),
+        actions=tuple(
+            _action(a, i, default_created, tz, set(action_unknown.get(i, ())))
+            for i, a in _items(data, "actions")
+        ),
+        raw=data,
+        unknown=frozenset(unknown),
     )
 
 

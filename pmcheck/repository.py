@@ -123,13 +123,18 @@ def load_repository(
             if any(problem.code == "PM001" for problem in loaded.problems):
                 continue
             # An empty file (data None, no load problem) still goes to the schema, which says so.
-            valid = True
+            refused: list[DataPath] = []
             for error in iter_schema_errors(validator, loaded.data, loaded.spans.yaml11_bools):
-                valid = False
                 line, column, end_line, end_column = loaded.spans.locate(error.at)
                 issues.append(LoadIssue(rel, error.code, error.message, error.hint, line, column, end_line, end_column, error.at))
-            if valid:
-                document.postmortem = build_postmortem(rel, loaded.data, tz)
+                if error.refused is not None:
+                    refused.append(error.refused)
+            # A schema error hides nothing else: the model holds everything valid, and what the
+            # schema refused is unknown there. Only a file without a mapping and a usable id,
+            # which nothing could be attached to, has no model.
+            data = loaded.data
+            if isinstance(data, dict) and isinstance(data.get("id"), str) and not any(p[:1] == ("id",) for p in refused):
+                document.postmortem = build_postmortem(rel, data, tz, refused)
     corpus = Corpus(documents)
     for pm in corpus.postmortems:
         corpus.by_id.setdefault(pm.id, pm)

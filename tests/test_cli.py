@@ -77,7 +77,7 @@ def finding_lines(stdout: str) -> list[str]:
 def test_clean_repository_exits_0_with_only_the_summary(repo: Path) -> None:
     done = pmcheck("check", "--as-of", AS_OF, cwd=repo)
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout == "0 errors, 0 warnings, 0 info in 1 file (1 valid postmortem, 1 action) (as of 2026-06-15)\n"
+    assert done.stdout == "0 errors, 0 warnings, 0 info in 1 file (1 postmortem, 1 action) (as of 2026-06-15)\n"
 
 
 def test_error_at_a_known_line_and_column_exactly(repo: Path) -> None:
@@ -87,7 +87,7 @@ def test_error_at_a_known_line_and_column_exactly(repo: Path) -> None:
     assert done.stderr == ""
     assert done.stdout == (
         PM003_LINE + "\n"
-        "1 error, 0 warnings, 0 info in 1 file (0 valid postmortems, 0 actions) (as of 2026-06-15)\n"
+        "1 error, 0 warnings, 0 info in 1 file (1 postmortem, 1 action) (as of 2026-06-15)\n"
     )
 
 
@@ -95,7 +95,7 @@ def test_every_finding_sorted_by_path_line_column_code(broken: Path) -> None:
     done = pmcheck("check", "--as-of", AS_OF, cwd=broken)
     assert (done.returncode, done.stderr) == (1, "")
     assert finding_lines(done.stdout) == [PM003_LINE, PM004_LINE, PM002_LINE]
-    assert done.stdout.splitlines()[-1] == "3 errors, 0 warnings, 0 info in 4 files (3 valid postmortems, 3 actions) (as of 2026-06-15)"
+    assert done.stdout.splitlines()[-1] == "3 errors, 0 warnings, 0 info in 4 files (4 postmortems, 4 actions) (as of 2026-06-15)"
     assert "  hint: remove one of the two; YAML keeps only the last" in done.stdout
 
 
@@ -216,7 +216,7 @@ def test_json_output_has_the_spec_shape(broken: Path) -> None:
     assert (first["end_line"], first["end_column"]) == (7, 17)
     summary = document["summary"]
     assert list(summary)[:5] == ["files", "postmortems", "actions", "by_severity", "by_code"]
-    assert (summary["files"], summary["postmortems"], summary["actions"]) == (4, 3, 3)
+    assert (summary["files"], summary["postmortems"], summary["actions"]) == (4, 4, 4)
     assert summary["by_severity"] == {"error": 3, "warning": 0, "info": 0}
     assert summary["by_code"] == {"PM002": 1, "PM003": 1, "PM004": 1}
 

@@ -56,20 +56,20 @@ def test_text_one_line_per_finding_then_the_summary() -> None:
         "postmortems/PM-2026-014.yaml:23:9: PM101 action-without-owner: action PM-2026-014-A2 has no owner\n"
         "  hint: set `owner:` to one person id\n"
         "postmortems/PM-2026-014.yaml:30:5: PM205 action-overdue: late\n"
-        "2 errors, 1 warning, 0 info in 2 files (1 valid postmortem, 3 actions) (as of 2026-06-15)\n"
+        "2 errors, 1 warning, 0 info in 2 files (1 postmortem, 3 actions) (as of 2026-06-15)\n"
     )
 
 
 def test_text_summary_of_a_clean_run_uses_singulars() -> None:
     clean = Result(root=Path("/repo"), as_of=AS_OF, findings=(), files=1, postmortems=1, actions=1)
-    assert text.render(clean) == "0 errors, 0 warnings, 0 info in 1 file (1 valid postmortem, 1 action) (as of 2026-06-15)\n"
+    assert text.render(clean) == "0 errors, 0 warnings, 0 info in 1 file (1 postmortem, 1 action) (as of 2026-06-15)\n"
 
 
 def test_text_notes_come_before_the_summary() -> None:
     rendered = text.render(result(notes=("no people.yaml found: roster rules skipped",)))
     assert rendered.splitlines() == [
         "note: no people.yaml found: roster rules skipped",
-        "0 errors, 0 warnings, 0 info in 2 files (1 valid postmortem, 3 actions) (as of 2026-06-15)",
+        "0 errors, 0 warnings, 0 info in 2 files (1 postmortem, 3 actions) (as of 2026-06-15)",
     ]
 
 
@@ -78,7 +78,7 @@ def test_text_marks_notices_and_does_not_count_them_as_failures() -> None:
     rendered = text.render(result(late))
     assert rendered.splitlines() == [
         "postmortems/PM-2026-001.yaml:23:5: [notice] PM205 action-overdue: late",
-        "0 errors, 0 warnings, 0 info, 1 notice in 2 files (1 valid postmortem, 3 actions) (as of 2026-06-15)",
+        "0 errors, 0 warnings, 0 info, 1 notice in 2 files (1 postmortem, 3 actions) (as of 2026-06-15)",
     ]
     assert result(late, fail_on="info").exit_code == 0
 

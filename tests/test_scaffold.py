@@ -51,7 +51,7 @@ def test_init_then_check_and_render_pass(empty_repo: Path) -> None:
     written = sorted(f for f in files if not f.startswith(".git/"))
     assert written == sorted(item.target for item in init_plan())
     check = pmcheck("check", "--as-of", AS_OF, cwd=empty_repo)
-    assert (check.returncode, check.stdout) == (0, "0 errors, 0 warnings, 0 info in 1 file (1 valid postmortem, 1 action) (as of 2026-06-15)\n")
+    assert (check.returncode, check.stdout) == (0, "0 errors, 0 warnings, 0 info in 1 file (1 postmortem, 1 action) (as of 2026-06-15)\n")
     # The example only holds a verified action: it keeps passing as time goes by.
     later = pmcheck("check", "--as-of", "2031-01-01", cwd=empty_repo)
     assert later.returncode == 0, later.stdout

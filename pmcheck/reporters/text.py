@@ -39,7 +39,7 @@ def summary_line(result: Result) -> str:
     parts = [_plural(counts["error"], "error"), _plural(counts["warning"], "warning"), f"{counts['info']} info"]
     if notices:
         parts.append(_plural(notices, "notice"))
-    checked = f"{_plural(result.files, 'file')} ({_plural(result.postmortems, 'valid postmortem')}, {_plural(result.actions, 'action')})"
+    checked = f"{_plural(result.files, 'file')} ({_plural(result.postmortems, 'postmortem')}, {_plural(result.actions, 'action')})"
     return f"{', '.join(parts)} in {checked} (as of {result.as_of.isoformat()})"
 
 

@@ -5,10 +5,14 @@ A rule module's docstring is its user documentation; its constants say what it i
 stamps the effective one), ``SCOPE`` and, unless the engine itself produces the finding, a
 ``check`` function yielding ``Violation``s:
 
-- ``"document"``: ``check(pm: Postmortem, ctx: Context)`` for each schema-valid postmortem;
+- ``"document"``: ``check(pm: Postmortem, ctx: Context)`` for each postmortem with a model (see ``READS``);
 - ``"raw"``: ``check(doc: Document, ctx: Context)`` for each loaded file, valid or not;
 - ``"corpus"``: ``check(corpus: Corpus, ctx: Context)`` once, over the whole repository;
 - ``"engine"``: produced by the loader, the schema stage, the decision step or a command.
+
+``READS`` lists the fields a document or corpus rule reads (``"severity"``, ``"action.due"``,
+``"actions.type"``); the engine holds the rule back from exactly the postmortems and actions
+where one of them is unknown because it breaks the schema (``pmcheck.reads``).
 """
 
 from __future__ import annotations
@@ -90,6 +94,8 @@ class Rule:
     scope: str
     doc: str
     check: Callable[..., Iterator[Violation]] | None
+    # The fields the rule reads (module ``READS``); None reads everything (see pmcheck.reads).
+    reads: tuple[str, ...] | None = None
 
     @property
     def summary(self) -> str:
@@ -126,6 +132,7 @@ def _rule(module: ModuleType) -> Rule:
         scope=module.SCOPE,
         doc=doc,
         check=check,
+        reads=getattr(module, "READS", None),
     )
 
 

@@ -53,6 +53,7 @@ CODE = "PM204"
 NAME = "action-due-soon"
 SEVERITY = Severity.INFO
 SCOPE = "document"
+READS = ("action.due", "action.status", "action.priority")
 
 
 def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:

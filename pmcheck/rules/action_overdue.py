@@ -58,6 +58,7 @@ CODE = "PM205"
 NAME = "action-overdue"
 SEVERITY = Severity.ERROR
 SCOPE = "document"
+READS = ("action.due", "action.status", "action.priority")
 
 
 def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:

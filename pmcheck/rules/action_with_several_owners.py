@@ -54,6 +54,7 @@ CODE = "PM102"
 NAME = "action-with-several-owners"
 SEVERITY = Severity.ERROR
 SCOPE = "document"
+READS = ("action.owner",)
 
 
 def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:

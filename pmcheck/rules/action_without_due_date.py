@@ -50,6 +50,14 @@ CODE = "PM201"
 NAME = "action-without-due-date"
 SEVERITY = Severity.ERROR
 SCOPE = "document"
+READS = (
+    "action.due",
+    "action.status",
+    "action.priority",
+    "action.created",
+    "incident.started_at",
+    "incident.resolved_at",
+)
 
 
 def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:

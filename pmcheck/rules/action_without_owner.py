@@ -49,6 +49,7 @@ CODE = "PM101"
 NAME = "action-without-owner"
 SEVERITY = Severity.ERROR
 SCOPE = "document"
+READS = ("action.owner",)
 
 HINT = "set `owner:` to the id of the one person from people.yaml who is accountable for it"
 

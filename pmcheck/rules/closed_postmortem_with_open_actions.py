@@ -53,6 +53,7 @@ CODE = "PM307"
 NAME = "closed-postmortem-with-open-actions"
 SEVERITY = Severity.ERROR
 SCOPE = "document"
+READS = ("status", "action.status", "action.priority")
 
 
 def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:

@@ -60,6 +60,7 @@ CODE = "PM302"
 NAME = "closed-without-evidence"
 SEVERITY = Severity.ERROR
 SCOPE = "document"
+READS = ("action.status", "action.evidence", "action.tracker")
 
 CLOSED_DONE = frozenset({"done", "verified"})
 

@@ -68,6 +68,7 @@ CODE = "PM203"
 NAME = "deadline-moved-without-record"
 SEVERITY = Severity.ERROR
 SCOPE = "document"
+READS = ("action.id", "action.due", "action.owner", "action.priority", "action.deadline_changes")
 
 
 def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:

@@ -61,6 +61,16 @@ CODE = "PM202"
 NAME = "due-date-beyond-slo"
 SEVERITY = Severity.ERROR
 SCOPE = "document"
+READS = (
+    "incident.started_at",
+    "incident.resolved_at",
+    "action.due",
+    "action.status",
+    "action.priority",
+    "action.created",
+    "action.owner",
+    "action.deadline_changes",
+)
 
 
 def approved_extension(action: Action) -> bool:

@@ -63,6 +63,7 @@ CODE = "PM005"
 NAME = "duplicate-id"
 SEVERITY = Severity.ERROR
 SCOPE = "corpus"
+READS: tuple[str, ...] = ()
 
 
 def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:

@@ -64,6 +64,7 @@ CODE = "PM207"
 NAME = "escalation-without-timeline-update"
 SEVERITY = Severity.ERROR
 SCOPE = "document"
+READS = ("mitigation_timeline", "action.escalations")
 
 
 def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:

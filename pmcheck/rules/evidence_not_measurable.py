@@ -66,6 +66,7 @@ CODE = "PM303"
 NAME = "evidence-not-measurable"
 SEVERITY = Severity.ERROR
 SCOPE = "document"
+READS = ("action.evidence",)
 
 METRIC_KEYS = ("query", "threshold", "window", "observed")
 

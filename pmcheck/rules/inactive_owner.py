@@ -55,6 +55,7 @@ CODE = "PM104"
 NAME = "inactive-owner"
 SEVERITY = Severity.WARNING
 SCOPE = "document"
+READS = ("action.owner", "action.status", "action.priority")
 
 
 def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:

@@ -40,6 +40,7 @@ CODE = "PM402"
 NAME = "missing-approval"
 SEVERITY = Severity.ERROR
 SCOPE = "document"
+READS = ("status", "owner", "approvers")
 
 PAST_REVIEW = frozenset({"reviewed", "published", "closed"})
 

@@ -59,6 +59,7 @@ CODE = "PM105"
 NAME = "missing-executive-sponsor"
 SEVERITY = Severity.ERROR
 SCOPE = "document"
+READS = ("severity", "executive_sponsor")
 
 ROLE = "exec_sponsor"
 

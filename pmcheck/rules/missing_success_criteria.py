@@ -52,6 +52,7 @@ CODE = "PM301"
 NAME = "missing-success-criteria"
 SEVERITY = Severity.ERROR
 SCOPE = "document"
+READS = ("severity", "action.status", "action.priority", "action.success_criteria")
 
 CLOSED_UNDONE = frozenset({"wont_do", "superseded"})
 

@@ -67,6 +67,7 @@ CODE = "PM403"
 NAME = "no-root-cause-fix"
 SEVERITY = Severity.WARNING
 SCOPE = "document"
+READS = ("severity", "actions.type", "actions.status")
 
 FIX_TYPES = frozenset({"prevent", "mitigate"})
 CLOSED_UNDONE = frozenset({"wont_do", "superseded"})

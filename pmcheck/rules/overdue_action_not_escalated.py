@@ -85,6 +85,14 @@ CODE = "PM206"
 NAME = "overdue-action-not-escalated"
 SEVERITY = Severity.ERROR
 SCOPE = "document"
+READS = (
+    "executive_sponsor",
+    "action.due",
+    "action.status",
+    "action.priority",
+    "action.owner",
+    "action.escalations",
+)
 
 WHO = {"exec_sponsor": "executive sponsor", "manager": "owner's manager"}
 

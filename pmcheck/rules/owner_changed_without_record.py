@@ -64,6 +64,7 @@ CODE = "PM106"
 NAME = "owner-changed-without-record"
 SEVERITY = Severity.ERROR
 SCOPE = "document"
+READS = ("action.id", "action.owner", "action.owner_changes")
 
 
 def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:

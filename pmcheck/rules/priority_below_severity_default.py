@@ -51,6 +51,7 @@ CODE = "PM404"
 NAME = "priority-below-severity-default"
 SEVERITY = Severity.WARNING
 SCOPE = "document"
+READS = ("severity", "action.priority", "action.status", "action.priority_rationale")
 
 
 def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:

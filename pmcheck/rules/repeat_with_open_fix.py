@@ -73,6 +73,19 @@ CODE = "PM502"
 NAME = "repeat-with-open-fix"
 SEVERITY = Severity.ERROR
 SCOPE = "corpus"
+READS = (
+    "failure_modes",
+    "incident.started_at",
+    "related_incidents",
+    "contributing_factors",
+    "actions.type",
+    "actions.status",
+    "actions.priority",
+    "actions.addresses",
+    "actions.completed_at",
+    "actions.verification",
+    "actions.closure",
+)
 
 
 def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:

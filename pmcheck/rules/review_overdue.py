@@ -68,6 +68,9 @@ CODE = "PM401"
 NAME = "review-overdue"
 SEVERITY = Severity.WARNING
 SCOPE = "document"
+# Per action: an action whose status is unknown cannot make a postmortem need a review that its
+# known open critical actions do not already need.
+READS = ("severity", "reviews", "incident.started_at", "incident.resolved_at", "action.priority", "action.status")
 
 
 def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:

@@ -60,6 +60,7 @@ CODE = "PM304"
 NAME = "self-verified"
 SEVERITY = Severity.ERROR
 SCOPE = "document"
+READS = ("action.owner", "action.verification.by")
 
 
 def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:

@@ -46,6 +46,7 @@ CODE = "PM007"
 NAME = "timestamps-out-of-order"
 SEVERITY = Severity.ERROR
 SCOPE = "document"
+READS = ("incident",)
 
 ORDER = ("started_at", "detected_at", "mitigated_at", "resolved_at")
 

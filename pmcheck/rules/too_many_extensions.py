@@ -80,6 +80,7 @@ CODE = "PM208"
 NAME = "too-many-extensions"
 SEVERITY = Severity.ERROR
 SCOPE = "document"
+READS = ("executive_sponsor", "action.priority", "action.deadline_changes")
 
 
 def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:

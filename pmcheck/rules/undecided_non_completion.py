@@ -54,6 +54,7 @@ CODE = "PM306"
 NAME = "undecided-non-completion"
 SEVERITY = Severity.ERROR
 SCOPE = "document"
+READS = ("action.status", "action.priority", "action.closure")
 
 CLOSED_UNDONE = frozenset({"wont_do", "superseded"})
 DECIDER_ROLES = ("approver", "exec_sponsor")

@@ -57,6 +57,7 @@ CODE = "PM103"
 NAME = "unknown-owner"
 SEVERITY = Severity.ERROR
 SCOPE = "document"
+READS: tuple[str, ...] = ()
 
 Reference = tuple[DataPath, str, Action | None]
 
@@ -106,7 +107,8 @@ def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
     if roster is None:
         return
     for at, person, action in references(pm, roster):
-        if person in roster:
+        # A blank id is a missing value (PM003 or PM101 says so), not an unknown person.
+        if not person or person in roster:
             continue
         close = difflib.get_close_matches(person, list(roster.people), n=1)
         where = f"action {action.id} {dotted(at[len(action.at):])}" if action else f"postmortem {pm.id} {dotted(at)}"

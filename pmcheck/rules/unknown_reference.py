@@ -62,13 +62,16 @@ CODE = "PM008"
 NAME = "unknown-reference"
 SEVERITY = Severity.ERROR
 SCOPE = "corpus"
+READS = ("related_incidents", "contributing_factors", "action.addresses", "action.closure.superseded_by")
 
 
 def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:
-    action_ids = {action.id for _, action in corpus.actions()}
+    # Whether an id exists is asked of every postmortem, whatever this rule may judge.
+    everything = corpus.complete
+    action_ids = {action.id for _, action in everything.actions() if "id" not in action.unknown}
     for pm in corpus.postmortems:
         for link in pm.related_incidents:
-            if link.id not in corpus.by_id:
+            if link.id not in everything.by_id:
                 yield Violation(
                     CODE,
                     link.at + ("id",),

@@ -57,6 +57,7 @@ CODE = "PM501"
 NAME = "unlinked-repeat-failure"
 SEVERITY = Severity.WARNING
 SCOPE = "corpus"
+READS = ("workflow", "services", "failure_modes", "incident.started_at", "related_incidents")
 
 # (("workflow" | "service", name), failure mode)
 Key = tuple[tuple[str, str], str]

@@ -69,6 +69,7 @@ CODE = "PM305"
 NAME = "unverified-critical-closure"
 SEVERITY = Severity.ERROR
 SCOPE = "document"
+READS = ("status", "action.due", "action.status", "action.priority", "action.verification")
 
 
 def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:

@@ -6,6 +6,7 @@ of a value.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -13,10 +14,13 @@ from typing import Any
 from jsonschema import ValidationError
 
 from pmcheck.findings import DataPath, dotted
+from pmcheck.schema.formats import FORMAT_WORDS, MAX_YEAR, MIN_YEAR
 
 # Marks an enumeration that the policy defines (severities, priorities, failure modes): a value
 # outside it is an unknown reference (PM008), not a typo in the file's shape.
 POLICY_ENUM = "x-pmcheck-policy-enum"
+
+_YEAR = re.compile(r"(\d{4,})-")
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,17 @@ class SchemaError:
     message: str
     hint: str = ""
     code: str = "PM003"
+    # A required key that is missing (``at`` is then its mapping).
+    missing: str | None = None
+    # An unknown or badly named key: the model never reads it, so nothing becomes unknown.
+    harmless: bool = False
+
+    @property
+    def refused(self) -> DataPath | None:
+        """The data path this error makes unknown in the model (None: nothing)."""
+        if self.harmless:
+            return None
+        return self.at + (self.missing,) if self.missing is not None else self.at
 
 
 _TYPE_WORDS = {
@@ -81,12 +96,12 @@ def translate(error: ValidationError, yaml11_bools: Mapping[DataPath, str]) -> I
     if "propertyNames" in error.absolute_schema_path and isinstance(instance, str):
         # jsonschema reports a bad key at its mapping; point at the key itself.
         described = error.schema.get("description") if isinstance(error.schema, dict) else None
-        yield SchemaError(at + (instance,), f"{where}: key {excerpt(instance)} is not a valid name", described or "")
+        yield SchemaError(at + (instance,), f"{where}: key {excerpt(instance)} is not a valid name", described or "", harmless=True)
         return
     if kind == "required":
         missing = [k for k in expected if isinstance(instance, dict) and k not in instance]
         for key in missing:
-            yield SchemaError(at, f"{where}: missing required key '{key}'", f"add `{key}:`")
+            yield SchemaError(at, f"{where}: missing required key '{key}'", f"add `{key}:`", missing=key)
         return
     if kind in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
         schema: Any = error.schema
@@ -96,7 +111,7 @@ def translate(error: ValidationError, yaml11_bools: Mapping[DataPath, str]) -> I
                 continue
             close = difflib.get_close_matches(str(key), allowed, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {_join(allowed)}"
-            yield SchemaError(at + (key,), f"{where}: unknown key '{_short_key(key)}'", hint)
+            yield SchemaError(at + (key,), f"{where}: unknown key '{_short_key(key)}'", hint, harmless=True)
         return
     if kind == "type":
         wanted = expected if isinstance(expected, list) else [expected]
@@ -132,8 +147,13 @@ def translate(error: ValidationError, yaml11_bools: Mapping[DataPath, str]) -> I
         yield SchemaError(at, f"{where}: must be {expected!r}, got {excerpt(instance)}")
         return
     if kind == "format":
-        what = {"date": "a date (YYYY-MM-DD)", "date-time": "an RFC 3339 timestamp with offset"}.get(expected, expected)
-        yield SchemaError(at, f"{where}: {excerpt(instance)} is not {what}")
+        what, example = FORMAT_WORDS.get(expected, (expected, ""))
+        year = _YEAR.match(instance) if isinstance(instance, str) else None
+        if year is not None and not MIN_YEAR <= int(year[1]) <= MAX_YEAR:
+            message = f"{where}: {excerpt(instance)} is not {what}: the year is outside {MIN_YEAR}-{MAX_YEAR}"
+        else:
+            message = f"{where}: {excerpt(instance)} is not {what}"
+        yield SchemaError(at, message, example)
         return
     if kind == "pattern":
         # The schema's description says the form in words; a regular expression is the fallback.
