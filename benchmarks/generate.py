@@ -539,8 +539,26 @@ def _roster(people: list[Person], managers: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def generate(out: Path, postmortems: int, seed: int) -> None:
-    """Write the repository into ``out`` (its ``postmortems/`` folder is replaced)."""
+def _break_schema(doc: dict[str, Any]) -> None:
+    """Give ``doc`` exactly one schema error without touching the random stream: a finished
+    action without its ``completed_at`` (or, in a postmortem without actions, an unknown
+    detection method), so the all-invalid repository has the same content as the valid one."""
+    finished = [a for a in doc["actions"] if a["status"] in ("done", "verified")]
+    if finished:
+        del finished[0]["completed_at"]
+    elif doc["actions"]:
+        action = doc["actions"][0]
+        action["status"] = Text("done")
+        action.pop("completed_at", None)
+    else:
+        doc["detection"]["method"] = Text("carrier_pigeon")
+
+
+def generate(out: Path, postmortems: int, seed: int, schema_errors: bool = False) -> None:
+    """Write the repository into ``out`` (its ``postmortems/`` folder is replaced).
+
+    With ``schema_errors`` every postmortem carries one schema error (the error-path benchmark).
+    """
     rng = random.Random(seed)
     people, managers = _people(rng)
     builder = _Builder(rng, people, managers)
@@ -562,6 +580,8 @@ def generate(out: Path, postmortems: int, seed: int) -> None:
         pm_id = f"PM-{day.year}-{numbers[day.year]:03d}"
         problem = rng.choice(PROBLEMS) if rng.random() < PROBLEM_SHARE else None
         doc = builder.postmortem(pm_id, day, problem)
+        if schema_errors:
+            _break_schema(doc)
         (folder / f"{pm_id}.yaml").write_text(dump(doc), encoding="utf-8")
 
 
@@ -570,8 +590,13 @@ def main() -> None:
     parser.add_argument("out", type=Path, help="folder to write the repository into")
     parser.add_argument("--postmortems", type=int, default=2000, help="how many postmortem files (default 2000)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument(
+        "--schema-errors",
+        action="store_true",
+        help="give every postmortem one schema error (a done action without completed_at)",
+    )
     args = parser.parse_args()
-    generate(args.out, args.postmortems, args.seed)
+    generate(args.out, args.postmortems, args.seed, args.schema_errors)
     print(f"wrote {args.postmortems} postmortems to {args.out}")
 
 

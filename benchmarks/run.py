@@ -98,11 +98,16 @@ class Measure:
         }
 
 
-def run_once(command: list[str]) -> tuple[float, float, float, int, str]:
-    """Wall seconds, CPU seconds, peak RSS in MB, exit code and stderr of one fresh process."""
+def run_once(
+    command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None
+) -> tuple[float, float, float, int, str]:
+    """Wall seconds, CPU seconds (the process and its waited-for children), peak RSS in MB,
+    exit code and stderr of one fresh process."""
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, cwd=cwd, env=env
+        )
         # wait4 gives this child's own peak RSS (RUSAGE_CHILDREN would mix all children).
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
