@@ -18,8 +18,8 @@ from pmcheck.findings import DataPath, Finding, Severity
 from pmcheck.model import Action, Postmortem, Waiver
 from pmcheck.rules import REGISTRY
 
-# Findings that can appear on an unchanged file just because a day passed.
-TIME_DRIVEN = frozenset({"PM204", "PM205", "PM206", "PM401", "PM901"})
+# Findings that can appear on an unchanged file just because a day passed (each rule says so).
+TIME_DRIVEN = frozenset(code for code, rule in REGISTRY.items() if rule.time_driven)
 WAIVER_CODES = frozenset({"PM901", "PM902", "PM903"})
 
 # Builds a located finding: (code, postmortem, data path, message, hint, action).

@@ -2,7 +2,8 @@
 
 A rule module's docstring is its user documentation; its constants say what it is:
 ``CODE``, ``NAME`` (kebab-case, naming the bad pattern), ``SEVERITY`` (the default; the engine
-stamps the effective one), ``SCOPE`` and, unless the engine itself produces the finding, a
+stamps the effective one), ``SCOPE``, ``TIME_DRIVEN = True`` when the passing of time alone can
+produce the finding (default False), and, unless the engine itself produces the finding, a
 ``check`` function yielding ``Violation``s:
 
 - ``"document"``: ``check(pm: Postmortem, ctx: Context)`` for each postmortem with a model (see ``READS``);
@@ -24,62 +25,47 @@ from types import ModuleType
 from typing import Any
 
 from pmcheck.findings import Severity, Violation
-# Importing a rule module registers it (see _MODULES below).
-from pmcheck.rules import (  # noqa: F401
-    # Files, schema and identity (PM0xx)
-    yaml_syntax_error,
-    duplicate_key,
-    schema_violation,
-    id_filename_mismatch,
-    duplicate_id,
-    action_id_prefix,
-    timestamps_out_of_order,
-    unknown_reference,
-    # -- more PM0xx rules register here --
-    # Ownership (PM1xx)
-    action_without_owner,
-    action_with_several_owners,
-    unknown_owner,
-    inactive_owner,
-    missing_executive_sponsor,
-    owner_changed_without_record,
-    # -- PM1xx rules register here --
-    # Deadlines and escalation (PM2xx)
-    action_without_due_date,
-    due_date_beyond_slo,
-    deadline_moved_without_record,
+from pmcheck.rules import (
     action_due_soon,
+    action_id_prefix,
     action_overdue,
-    overdue_action_not_escalated,
-    escalation_without_timeline_update,
-    too_many_extensions,
-    # -- PM2xx rules register here --
-    # Evidence and closure (PM3xx)
-    missing_success_criteria,
-    closed_without_evidence,
-    evidence_not_measurable,
-    self_verified,
-    unverified_critical_closure,
-    undecided_non_completion,
+    action_with_several_owners,
+    action_without_due_date,
+    action_without_owner,
     closed_postmortem_with_open_actions,
-    # -- PM3xx rules register here --
-    # Review cadence and approval (PM4xx)
-    review_overdue,
+    closed_without_evidence,
+    deadline_moved_without_record,
+    due_date_beyond_slo,
+    duplicate_id,
+    duplicate_key,
+    escalation_without_timeline_update,
+    evidence_not_measurable,
+    id_filename_mismatch,
+    inactive_owner,
     missing_approval,
+    missing_executive_sponsor,
+    missing_success_criteria,
+    no_postmortems_found,
     no_root_cause_fix,
+    operating_log_stale,
+    overdue_action_not_escalated,
+    owner_changed_without_record,
     priority_below_severity_default,
-    # -- PM4xx rules register here --
-    # Repeat failures (PM5xx)
-    unlinked_repeat_failure,
     repeat_with_open_fix,
-    # -- PM5xx rules register here --
-    # Waivers and the run itself (PM9xx)
+    review_overdue,
+    schema_violation,
+    self_verified,
+    timestamps_out_of_order,
+    too_many_extensions,
+    undecided_non_completion,
+    unknown_owner,
+    unknown_reference,
+    unlinked_repeat_failure,
+    unused_waiver,
+    unverified_critical_closure,
     waiver_expired,
     waiver_too_long_or_self_approved,
-    unused_waiver,
-    operating_log_stale,
-    no_postmortems_found,
-    # -- PM9xx rules register here --
+    yaml_syntax_error,
 )
 
 SCOPES = ("document", "raw", "corpus", "engine")
@@ -96,6 +82,9 @@ class Rule:
     check: Callable[..., Iterator[Violation]] | None
     # The fields the rule reads (module ``READS``); None reads everything (see pmcheck.reads).
     reads: tuple[str, ...] | None = None
+    # Whether the passing of time alone can produce the finding on an unchanged file (the
+    # module's TIME_DRIVEN; pull-request mode demotes such findings outside the change).
+    time_driven: bool = False
 
     @property
     def summary(self) -> str:
@@ -133,17 +122,63 @@ def _rule(module: ModuleType) -> Rule:
         doc=doc,
         check=check,
         reads=getattr(module, "READS", None),
+        time_driven=bool(getattr(module, "TIME_DRIVEN", False)),
     )
 
 
-_MODULES = [
-    module
-    for module in globals().copy().values()
-    # Rule modules are the imported submodules that declare a CODE; shared helpers are not.
-    if isinstance(module, ModuleType) and module.__name__.startswith("pmcheck.rules.") and hasattr(module, "CODE")
-]
+# Every rule module, listed by hand as yamllint does: a new rule is registered here, and
+# nothing else in this package is a rule.
+RULE_MODULES: dict[str, ModuleType] = {
+    # Files, schema and identity (PM0xx)
+    yaml_syntax_error.CODE: yaml_syntax_error,
+    duplicate_key.CODE: duplicate_key,
+    schema_violation.CODE: schema_violation,
+    id_filename_mismatch.CODE: id_filename_mismatch,
+    duplicate_id.CODE: duplicate_id,
+    action_id_prefix.CODE: action_id_prefix,
+    timestamps_out_of_order.CODE: timestamps_out_of_order,
+    unknown_reference.CODE: unknown_reference,
+    # Ownership (PM1xx)
+    action_without_owner.CODE: action_without_owner,
+    action_with_several_owners.CODE: action_with_several_owners,
+    unknown_owner.CODE: unknown_owner,
+    inactive_owner.CODE: inactive_owner,
+    missing_executive_sponsor.CODE: missing_executive_sponsor,
+    owner_changed_without_record.CODE: owner_changed_without_record,
+    # Deadlines and escalation (PM2xx)
+    action_without_due_date.CODE: action_without_due_date,
+    due_date_beyond_slo.CODE: due_date_beyond_slo,
+    deadline_moved_without_record.CODE: deadline_moved_without_record,
+    action_due_soon.CODE: action_due_soon,
+    action_overdue.CODE: action_overdue,
+    overdue_action_not_escalated.CODE: overdue_action_not_escalated,
+    escalation_without_timeline_update.CODE: escalation_without_timeline_update,
+    too_many_extensions.CODE: too_many_extensions,
+    # Evidence and closure (PM3xx)
+    missing_success_criteria.CODE: missing_success_criteria,
+    closed_without_evidence.CODE: closed_without_evidence,
+    evidence_not_measurable.CODE: evidence_not_measurable,
+    self_verified.CODE: self_verified,
+    unverified_critical_closure.CODE: unverified_critical_closure,
+    undecided_non_completion.CODE: undecided_non_completion,
+    closed_postmortem_with_open_actions.CODE: closed_postmortem_with_open_actions,
+    # Review cadence and approval (PM4xx)
+    review_overdue.CODE: review_overdue,
+    missing_approval.CODE: missing_approval,
+    no_root_cause_fix.CODE: no_root_cause_fix,
+    priority_below_severity_default.CODE: priority_below_severity_default,
+    # Repeat failures (PM5xx)
+    unlinked_repeat_failure.CODE: unlinked_repeat_failure,
+    repeat_with_open_fix.CODE: repeat_with_open_fix,
+    # Waivers and the run itself (PM9xx)
+    waiver_expired.CODE: waiver_expired,
+    waiver_too_long_or_self_approved.CODE: waiver_too_long_or_self_approved,
+    unused_waiver.CODE: unused_waiver,
+    operating_log_stale.CODE: operating_log_stale,
+    no_postmortems_found.CODE: no_postmortems_found,
+}
 
-REGISTRY: dict[str, Rule] = {rule.code: rule for rule in sorted(map(_rule, _MODULES), key=lambda r: r.code)}
+REGISTRY: dict[str, Rule] = {code: _rule(RULE_MODULES[code]) for code in sorted(RULE_MODULES)}
 BY_NAME: dict[str, Rule] = {rule.name: rule for rule in REGISTRY.values()}
 
 

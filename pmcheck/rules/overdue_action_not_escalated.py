@@ -93,6 +93,8 @@ READS = (
     "action.owner",
     "action.escalations",
 )
+# Time alone produces it on an unchanged file: pull-request mode demotes it outside the change.
+TIME_DRIVEN = True
 
 WHO = {"exec_sponsor": "executive sponsor", "manager": "owner's manager"}
 

@@ -58,3 +58,5 @@ NAME = "waiver-expired"
 SEVERITY = Severity.ERROR
 # Judged where waivers are applied (pmcheck.decide), since only that step knows what they cover.
 SCOPE = "engine"
+# Time alone produces it on an unchanged file: pull-request mode demotes it outside the change.
+TIME_DRIVEN = True
