@@ -160,9 +160,11 @@ def render(ctx: click.Context, directory: str | None, check_only: bool, as_of: d
 @click.pass_context
 def history(ctx: click.Context, since: dt.date | None, fmt: str) -> None:
     """Every due-date and owner change in the git history of postmortem files."""
+    from pmcheck.engine import load_context
     from pmcheck.history import history_command
 
-    ctx.exit(history_command(ctx.obj["repo"], ctx.obj["config"], since, fmt))
+    root, policy = load_context(ctx.obj["repo"], ctx.obj["config"], None)
+    ctx.exit(history_command(root, policy, since, fmt))
 
 
 @cli.command()

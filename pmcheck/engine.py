@@ -68,8 +68,9 @@ class Result:
 
 
 def load_context(repo: str | None, config: str | None, first_path: str | None) -> tuple[Path, Policy]:
+    """The repository root and its policy, whose ``rules:`` may name only registered rules."""
     root = find_root(repo, first_path)
-    return root, load_policy(root, config)
+    return root, load_policy(root, config, known_codes=REGISTRY)
 
 
 def as_of_date(policy: Policy, given: dt.date | None) -> dt.date:

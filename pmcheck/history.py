@@ -292,14 +292,10 @@ def render_json(history: History, since: dt.date | None) -> str:
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
-def history_command(repo: str | None, config: str | None, since: dt.date | None, fmt: str) -> int:
+def history_command(root: Path, policy: Policy, since: dt.date | None, fmt: str) -> int:
     """``pmcheck history``: print every due-date and owner change; exit 0 (2 without history)."""
     import click
 
-    from pmcheck.policy import find_root, load_policy
-
-    root = find_root(repo, None)
-    policy = load_policy(root, config)
     progress = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     history = load_history(root, policy, since, progress)
     if history is None:

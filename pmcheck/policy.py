@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -148,8 +148,12 @@ def _config_error(loaded: Loaded, at: tuple[Any, ...], message: str) -> ConfigEr
     return ConfigError(f"{loaded.path}:{line}:{column}: {message}")
 
 
-def load_policy(root: Path, config: str | None = None) -> Policy:
-    """The policy for ``root``: ``config`` (or ``root/pmcheck.yaml``) over the defaults."""
+def load_policy(root: Path, config: str | None = None, known_codes: Collection[str] | None = None) -> Policy:
+    """The policy for ``root``: ``config`` (or ``root/pmcheck.yaml``) over the defaults.
+
+    ``known_codes`` are the rule codes ``rules:`` may name; the commands pass the registry's
+    (``engine.load_context``). The policy sits below the rules, so it cannot look them up itself.
+    """
     raw = _default_raw()
     source: str | None = None
     user: Loaded | None = None
@@ -162,7 +166,7 @@ def load_policy(root: Path, config: str | None = None) -> Policy:
             data = read_bytes(config_path, DEFAULT_LIMITS.max_bytes)
         except Refused as refused:
             raise ConfigError(f"--config {config}: {refused.reason}") from None
-        user = _load_config(data, display=config)
+        user = _load_config(data, config, known_codes)
     else:
         config_path = os.path.join(root, POLICY_FILE)
         try:
@@ -172,13 +176,13 @@ def load_policy(root: Path, config: str | None = None) -> Policy:
                 raise ConfigError(f"{POLICY_FILE}:1:1: {refused.reason}") from None
         else:
             source = POLICY_FILE
-            user = _load_config(data, display=POLICY_FILE)
+            user = _load_config(data, POLICY_FILE, known_codes)
     if user is not None:
         raw.update(user.data)
     return _build(root, source, raw, user, config_path)
 
 
-def _load_config(data: bytes, display: str) -> Loaded:
+def _load_config(data: bytes, display: str, known_codes: Collection[str] | None) -> Loaded:
     loaded = load_bytes(data, display)
     if loaded.problems:
         problem = loaded.problems[0]
@@ -189,10 +193,8 @@ def _load_config(data: bytes, display: str) -> Loaded:
     for error in iter_schema_errors(validator, loaded.data, loaded.spans.yaml11_bools):
         hint = f" ({error.hint})" if error.hint else ""
         raise _config_error(loaded, error.at, error.message + hint)
-    from pmcheck.rules import REGISTRY  # here, not at the top: rule modules import the policy
-
     for code in loaded.data.get("rules") or {}:
-        if code not in REGISTRY:
+        if known_codes is not None and code not in known_codes:
             raise _config_error(loaded, ("rules", code), f"rules.{code}: unknown rule code (see `pmcheck rules`)")
     return loaded
 

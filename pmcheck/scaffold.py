@@ -28,10 +28,11 @@ import click
 import jinja2
 
 from pmcheck import __version__
+from pmcheck.engine import load_context
 from pmcheck.errors import UsageError
 from pmcheck.files import LOG_LIMIT, Refused, read_bytes, refuse_symlinks, write_atomically
 from pmcheck.loader import DEFAULT_LIMITS
-from pmcheck.policy import Policy, find_root, load_policy
+from pmcheck.policy import Policy
 from pmcheck.repository import discover
 from pmcheck.schema import schema_text
 
@@ -137,8 +138,7 @@ def postmortem_folder(policy: Policy) -> str:
 
 def new_command(repo: str | None, config: str | None, severity: str | None, title: str | None, as_of: dt.date | None) -> int:
     """Create the next ``PM-YYYY-NNN.yaml``; exit code (UsageError: exit 2)."""
-    root = find_root(repo, None)
-    policy = load_policy(root, config)
+    root, policy = load_context(repo, config, None)
     day = as_of if as_of is not None else policy.today()
     levels = list(policy.severities)
     chosen = severity if severity is not None else levels[min(1, len(levels) - 1)]
