@@ -6,21 +6,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pmcheck.context import Context, Corpus, Document, GitFacts
 from pmcheck.decide import Selection, decide
-from pmcheck.findings import DataPath, Finding, Severity, Violation, pointer
+from pmcheck.findings import DataPath, Finding, Result, Severity, Violation, pointer
 from pmcheck.model import Action, Postmortem
 from pmcheck.policy import Policy, find_root, load_policy
 from pmcheck.reads import Reads, visible, visible_corpus
 from pmcheck.repository import Repository, discover, load_repository, select
 from pmcheck.rules import REGISTRY, Rule
-
-FAIL_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO, "never": None}
 
 
 @dataclass(frozen=True)
@@ -32,39 +29,6 @@ class CheckOptions:
     selection: Selection = field(default_factory=Selection)
     fail_on: str = "error"
     changed_since: str | None = None
-
-
-@dataclass(frozen=True)
-class Result:
-    """Everything a reporter needs; reporters never filter it."""
-
-    root: Path
-    as_of: dt.date
-    findings: tuple[Finding, ...]
-    files: int
-    postmortems: int
-    actions: int
-    fail_on: str = "error"
-    notes: tuple[str, ...] = ()
-    changed_paths: frozenset[str] | None = None
-
-    def failing(self) -> list[Finding]:
-        """Findings at or above ``fail_on`` that are not notices."""
-        threshold = FAIL_LEVELS[self.fail_on]
-        if threshold is None:
-            return []
-        return [f for f in self.findings if not f.notice and f.severity >= threshold]
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.failing() else 0
-
-    def by_severity(self) -> dict[str, int]:
-        counts = Counter(f.severity.label for f in self.findings if not f.notice)
-        return {label: counts.get(label, 0) for label in ("error", "warning", "info")}
-
-    def by_code(self) -> dict[str, int]:
-        return dict(sorted(Counter(f.code for f in self.findings).items()))
 
 
 def load_context(repo: str | None, config: str | None, first_path: str | None) -> tuple[Path, Policy]:

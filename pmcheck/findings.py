@@ -1,9 +1,13 @@
-"""Findings: the plain records every stage produces and every reporter consumes."""
+"""Findings and the Result that carries them: the plain records every stage produces and every
+reporter consumes (reporters import this module, never the engine)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
+from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Union
 
 PathPart = Union[str, int]
@@ -93,3 +97,39 @@ class Finding:
             "action": self.action,
             "notice": self.notice,
         }
+
+
+FAIL_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO, "never": None}
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything a reporter needs; reporters never filter it."""
+
+    root: Path
+    as_of: dt.date
+    findings: tuple[Finding, ...]
+    files: int
+    postmortems: int
+    actions: int
+    fail_on: str = "error"
+    notes: tuple[str, ...] = ()
+    changed_paths: frozenset[str] | None = None
+
+    def failing(self) -> list[Finding]:
+        """Findings at or above ``fail_on`` that are not notices."""
+        threshold = FAIL_LEVELS[self.fail_on]
+        if threshold is None:
+            return []
+        return [f for f in self.findings if not f.notice and f.severity >= threshold]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failing() else 0
+
+    def by_severity(self) -> dict[str, int]:
+        counts = Counter(f.severity.label for f in self.findings if not f.notice)
+        return {label: counts.get(label, 0) for label in ("error", "warning", "info")}
+
+    def by_code(self) -> dict[str, int]:
+        return dict(sorted(Counter(f.code for f in self.findings).items()))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-# render(result: pmcheck.engine.Result, ...) -> str; the text reporter also takes `color`.
+# render(result: pmcheck.findings.Result, ...) -> str; the text reporter also takes `color`.
 Reporter = Callable[..., str]
 
 # Format name -> module under pmcheck.reporters; imported on use.

@@ -11,13 +11,8 @@ new one. The last line is the plain-text summary, which the step log shows as is
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from pmcheck.findings import Finding, Severity
+from pmcheck.findings import Finding, Result, Severity
 from pmcheck.reporters.text import summary_line
-
-if TYPE_CHECKING:
-    from pmcheck.engine import Result
 
 # GitHub's documented display limit per annotation level and step.
 SHOWN_PER_LEVEL = 10

@@ -9,10 +9,8 @@ Key order and finding order are stable, so two runs on the same files diff clean
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from pmcheck.engine import Result
+from pmcheck.findings import Result
 
 
 def render(result: Result, color: bool = False) -> str:

@@ -14,12 +14,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
-from pmcheck.findings import Finding, Severity
-
-if TYPE_CHECKING:
-    from pmcheck.engine import Result
+from pmcheck.findings import Finding, Result, Severity
 
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 

@@ -9,14 +9,9 @@ so the table stops well before that and says how many findings it left out.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from pmcheck.findings import Finding
+from pmcheck.findings import Finding, Result
 from pmcheck.reporters.github import by_importance, level
 from pmcheck.reporters.text import summary_line
-
-if TYPE_CHECKING:
-    from pmcheck.engine import Result
 
 # Bytes of table rows; the rest of the summary is small and bounded. GitHub's limit is 1 MiB.
 ROW_BUDGET = 512 * 1024

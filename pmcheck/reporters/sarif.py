@@ -14,15 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 from urllib.parse import quote
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pmcheck import __version__
+from pmcheck.findings import Finding, Result, Severity
 from pmcheck.reference import DOCS_URL, PROJECT_URL, anchor
-from pmcheck.findings import Finding, Severity
 from pmcheck.rules import REGISTRY, Rule
 
-if TYPE_CHECKING:
-    from pmcheck.engine import Result
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = PROJECT_URL

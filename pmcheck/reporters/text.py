@@ -9,12 +9,8 @@ when asked for (the command line asks on a terminal without ``NO_COLOR``).
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
-from pmcheck.findings import Severity
-
-if TYPE_CHECKING:
-    from pmcheck.engine import Result
+from pmcheck.findings import Result, Severity
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
