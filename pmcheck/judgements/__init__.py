@@ -8,7 +8,7 @@ calls overdue is the action PM205 reports. Nothing in this package imports a rul
 from __future__ import annotations
 
 from pmcheck.judgements.audit_trail import appended, entries, first_rewritten, rewritten_entry
-from pmcheck.judgements.closure import closed_on
+from pmcheck.judgements.closure import awaits_verification, closed_on
 from pmcheck.judgements.deadlines import Move, clock_start, days_overdue, is_overdue, judge_move, slo_limit
 from pmcheck.judgements.escalation import Step, passed_rungs, rung_person
 from pmcheck.judgements.owners import Handover, has_no_owner, judge_handover, several_owners
@@ -20,6 +20,7 @@ __all__ = [
     "Move",
     "Step",
     "appended",
+    "awaits_verification",
     "clock_start",
     "closed_on",
     "days_overdue",

@@ -23,3 +23,11 @@ def closed_on(action: Action, policy: Policy) -> dt.date | None:
     if action.status in ("done", "verified"):
         return action.completed_at
     return action.closure.decided_at if action.closure is not None else None
+
+
+def awaits_verification(action: Action, policy: Policy) -> bool:
+    """A ``done`` action that is not terminal yet: the work is finished, its verification is not.
+
+    Such an action is PM305's alone: it is not due soon, overdue or unescalated *work*.
+    """
+    return action.status == "done" and not policy.is_terminal(action.status, action.priority)

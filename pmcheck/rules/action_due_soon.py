@@ -3,7 +3,7 @@
 ## What it does
 Reports, for information, an action that is not terminal and whose `due` date is today or
 within `due_soon_days` days after the as-of date (default 2). An action due today is due soon,
-not overdue.
+not overdue. A `done` action that waits for its verification is left to PM305.
 
 ## Why it matters
 A reminder before the deadline is cheaper than an escalation after it: the owner can still
@@ -47,6 +47,7 @@ from collections.abc import Iterator
 
 from pmcheck.context import Context
 from pmcheck.findings import Severity, Violation
+from pmcheck.judgements import awaits_verification
 from pmcheck.model import Postmortem
 
 CODE = "PM204"
@@ -62,6 +63,8 @@ def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
     for action in pm.actions:
         if action.due is None or ctx.policy.is_terminal(action.status, action.priority):
             continue
+        if awaits_verification(action, ctx.policy):
+            continue  # finished work waiting for its verification is PM305's
         days_left = (action.due - ctx.as_of).days
         if 0 <= days_left <= ctx.policy.due_soon_days:
             when = "today" if days_left == 0 else ("tomorrow" if days_left == 1 else f"in {days_left} days")

@@ -4,6 +4,8 @@
 Reports an action that is not terminal and whose `due` date is before the as-of date (today in
 the policy's time zone, or `--as-of`). An action due today is not overdue. The finding is an
 error for priorities the policy marks `critical` (default P0 and P1) and a warning otherwise.
+A `done` action that still waits for its verification is finished work, not overdue work: PM305
+reports it, and this rule leaves it alone.
 
 ## Why it matters
 An overdue corrective action means the risk the incident exposed is still there, past the date
@@ -51,7 +53,7 @@ from collections.abc import Iterator
 
 from pmcheck.context import Context
 from pmcheck.findings import Severity, Violation
-from pmcheck.judgements import days_overdue, is_overdue
+from pmcheck.judgements import awaits_verification, days_overdue, is_overdue
 from pmcheck.model import Postmortem
 
 CODE = "PM205"
@@ -67,6 +69,8 @@ def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
     for action in pm.actions:
         if ctx.policy.is_terminal(action.status, action.priority) or not is_overdue(action.due, ctx.as_of):
             continue
+        if awaits_verification(action, ctx.policy):
+            continue  # finished work waiting for its verification is PM305's
         days = days_overdue(action.due, ctx.as_of)
         critical = ctx.policy.is_critical_priority(action.priority)
         yield Violation(
@@ -74,10 +78,7 @@ def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
             action.path("due"),
             f"{action.priority} action {action.id} is {days} day{'s' if days != 1 else ''} overdue "
             f"(due {action.due}, {action.status})",
-            # A done action that is still not terminal is waiting for its verification, not for work.
-            hint="have someone other than the owner verify it (`status: verified` with `verification:`)"
-            if action.status == "done"
-            else "finish it, or move `due` with an approved entry in `deadline_changes`",
+            hint="finish it, or move `due` with an approved entry in `deadline_changes`",
             action=action.id,
             severity=Severity.ERROR if critical else Severity.WARNING,
         )

@@ -9,7 +9,8 @@ satisfied by an `escalations` entry to that person dated on or after the due dat
 person cannot be determined (no sponsor named, no roster, no team manager) an entry whose
 `level` is the rung's is accepted. A rung whose person is the owner (a manager owning the action)
 is skipped; the next rung still applies. One finding per unsatisfied rung, pointing at the
-action's `escalations` (or the action when it has none).
+action's `escalations` (or the action when it has none). A `done` action that waits for its
+verification is finished work: PM305 reports it, not this rule.
 
 ## Why it matters
 Escalation is how an overdue critical fix gets the time, people or scope decision it needs.
@@ -78,7 +79,7 @@ from collections.abc import Iterator
 
 from pmcheck.context import Context
 from pmcheck.findings import Severity, Violation
-from pmcheck.judgements import days_overdue, passed_rungs
+from pmcheck.judgements import awaits_verification, days_overdue, passed_rungs
 from pmcheck.model import Postmortem
 
 CODE = "PM206"
@@ -101,6 +102,8 @@ WHO = {"exec_sponsor": "executive sponsor", "manager": "owner's manager"}
 
 def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
     for action in pm.actions:
+        if awaits_verification(action, ctx.policy):
+            continue  # finished work waiting for its verification is PM305's, not an escalation's
         for step in passed_rungs(pm, action, ctx):
             if step.satisfied:
                 continue

@@ -4,7 +4,9 @@
 Reports an action whose priority has `requires_verification` (default P0 and P1) and whose status
 is `done` rather than `verified`, when the as-of date is after its `due` date or its postmortem is
 `closed`. It also reports such an action marked `verified` whose `verification.result` is `fail`:
-a failed check is not a verification.
+a failed check is not a verification. The hint says who may verify: anyone but the owner, with
+the owner's manager and the roster's approvers as suggestions. Such an action is this rule's
+alone: PM204, PM205 and PM206 concern unfinished work and leave it out.
 
 ## Why it matters
 For the most urgent actions, `done` only means the owner believes the work shipped. Until someone
@@ -63,13 +65,13 @@ from collections.abc import Iterator
 
 from pmcheck.context import Context
 from pmcheck.findings import Severity, Violation
-from pmcheck.model import Postmortem
+from pmcheck.model import Action, Postmortem
 
 CODE = "PM305"
 NAME = "unverified-critical-closure"
 SEVERITY = Severity.ERROR
 SCOPE = "document"
-READS = ("status", "action.due", "action.status", "action.priority", "action.verification")
+READS = ("status", "action.due", "action.status", "action.priority", "action.owner", "action.verification")
 
 
 def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
@@ -100,6 +102,27 @@ def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
             CODE,
             action.path("status"),
             f"action {action.id} ({action.priority}) is done but not verified and {why}",
-            hint="have someone other than the owner verify it (`status: verified` with `verification:`)",
+            hint=f"have {_verifiers(action, ctx)} check the evidence against the success criteria, then record "
+            f"`status: verified` with `verification: {{by, at, result: pass}}`",
             action=action.id,
         )
+
+
+def _verifiers(action: Action, ctx: Context) -> str:
+    """Who may verify, in words: anyone but the owner, naming whom the roster suggests."""
+    owner = action.owner
+    anyone = f"someone other than the owner {owner}" if owner else "someone other than the owner"
+    roster = ctx.roster
+    if roster is None:
+        return anyone
+    suggested: list[str] = []
+    manager = roster.manager_of(owner)
+    if manager is not None and manager != owner:
+        suggested.append(f"{manager} (the owner's manager)")
+    approvers = sorted(
+        p.id for p in roster.people.values() if p.has_role("approver") and p.active and p.id not in (owner, manager)
+    )
+    if approvers:
+        shown = ", ".join(approvers[:3]) + (", ..." if len(approvers) > 3 else "")
+        suggested.append(f"an approver ({shown})")
+    return f"{anyone}, e.g. {' or '.join(suggested)}," if suggested else anyone

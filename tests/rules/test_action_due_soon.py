@@ -36,5 +36,7 @@ def test_terminal_actions_are_never_due_soon(run: RunCheck, priority: str, statu
     assert of(run(actions(action(priority=priority, due="2026-06-15", status=status)), as_of=AS_OF), "PM204") == []
 
 
-def test_done_p0_is_not_terminal(run: RunCheck) -> None:
-    assert len(of(run(actions(action(priority="P0", due="2026-06-15", status="done")), as_of=AS_OF), "PM204")) == 1
+def test_a_done_p0_waiting_for_verification_is_not_due_soon(run: RunCheck) -> None:
+    # Finished work waiting for its verification is PM305's (SPEC section 6, PM205's row).
+    assert of(run(actions(action(priority="P0", due="2026-06-15", status="done")), as_of=AS_OF), "PM204") == []
+    assert len(of(run(actions(action(priority="P0", due="2026-06-15", status="open")), as_of=AS_OF), "PM204")) == 1

@@ -130,9 +130,12 @@ def test_terminal_actions_are_never_escalated(run: RunCheck, priority: str, stat
     assert of(run(text, as_of=AS_OF), "PM206") == []
 
 
-def test_done_p0_is_not_terminal(run: RunCheck) -> None:
+def test_a_done_p0_waiting_for_verification_is_not_escalated(run: RunCheck) -> None:
+    # The one thing missing is a verification: PM305 says so, alone.
     text = actions(action(priority="P0", due="2026-06-10", status="done"), tail=SPONSOR)
-    assert len(of(run(text, as_of=AS_OF), "PM206")) == 1
+    found = run(text, as_of=AS_OF)
+    assert of(found, "PM206") == []
+    assert len(of(found, "PM305")) == 1
 
 
 def test_priorities_without_a_ladder_are_not_escalated(run: RunCheck) -> None:

@@ -40,7 +40,8 @@ POSTMORTEM = actions(
     action(4, priority="P2", due="2026-06-10"),
     # 4 days overdue: not yet.
     action(5, priority="P2", due="2026-06-11"),
-    # `done` is not terminal for P3 here, so it is still overdue (a warning: P3 is not critical).
+    # `done` is not terminal for P3 here, but finished work waiting for its verification is never
+    # overdue work (PM205 leaves it to PM305).
     action(6, priority="P3", due="2026-06-14", status="done"),
     # `done` is terminal for P4.
     action(7, priority="P4", due="2026-06-01", status="done"),
@@ -70,7 +71,7 @@ def test_renamed_levels_drive_slo_overdue_and_escalation(run: RunCheck) -> None:
     assert [f for f in findings if f.code in ("PM003", "PM008")] == []
     assert _by_code(findings, "PM202") == [(_a(11), "error"), (_a(2), "error"), (_a(9), "error")]
     assert _by_code(findings, "PM205") == sorted(
-        [(_a(1), "error"), (_a(2), "error"), (_a(3), "error"), (_a(4), "error"), (_a(5), "error"), (_a(6), "warning")]
+        [(_a(1), "error"), (_a(2), "error"), (_a(3), "error"), (_a(4), "error"), (_a(5), "error")]
     )
     escalations = {str(f.action): f.message for f in findings if f.code == "PM206"}
     assert sorted(escalations) == [_a(2), _a(4)]
