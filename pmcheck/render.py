@@ -18,20 +18,18 @@ import os
 import re
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
 
 import click
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
 from pmcheck.context import Context
 from pmcheck.engine import as_of_date, check_repository, load_context
 from pmcheck.errors import ConfigError, GitError, UsageError
 from pmcheck.files import LOG_LIMIT, Refused, read_bytes, refuse_symlinks, write_atomically
 from pmcheck.findings import Severity
-from pmcheck.markdown import finalize
 from pmcheck.policy import Policy
 from pmcheck.repository import discover, load_repository
+from pmcheck.sandbox import ENV_OPTIONS, TemplateFailure, render_repository_template
 from pmcheck.rules.operating_log_stale import CODE as STALE_CODE
 from pmcheck.rules.operating_log_stale import NAME as STALE_NAME
 from pmcheck.view import History, LogView, build_view, marker
@@ -41,14 +39,6 @@ MARKER = re.compile(r"<!-- pmcheck:as-of (\d{4}-\d{2}-\d{2}) -->")
 DIFF_LINES = 40
 # A template is a page of Jinja; the log of a very large repository is a few megabytes.
 TEMPLATE_LIMIT = 1024 * 1024
-_ENV_OPTIONS: dict[str, Any] = {
-    "undefined": jinja2.StrictUndefined,
-    "finalize": finalize,
-    "autoescape": False,
-    "trim_blocks": True,
-    "lstrip_blocks": True,
-    "keep_trailing_newline": True,
-}
 
 
 def recorded_as_of(text: str) -> dt.date | None:
@@ -74,38 +64,39 @@ def _tidy(text: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def _template(root: Path, policy: Policy) -> jinja2.Template:
-    if policy.log_template is None:
-        env = jinja2.Environment(loader=jinja2.PackageLoader("pmcheck", "templates"), **_ENV_OPTIONS)
-        return env.get_template(TEMPLATE)
+def _packaged_template() -> jinja2.Template:
+    env = jinja2.Environment(loader=jinja2.PackageLoader("pmcheck", "templates"), **ENV_OPTIONS)
+    return env.get_template(TEMPLATE)
+
+
+def _repository_template(root: Path, name: str) -> str:
     # The policy vetted the path; the read still refuses a FIFO, a device or a link out.
     try:
-        source = read_bytes(os.path.join(root, policy.log_template), TEMPLATE_LIMIT, root).decode("utf-8")
+        return read_bytes(os.path.join(root, name), TEMPLATE_LIMIT, root).decode("utf-8")
     except Refused as refused:
-        raise ConfigError(f"log_template: cannot read {policy.log_template}: {refused.reason}") from None
+        raise ConfigError(f"log_template: cannot read {name}: {refused.reason}") from None
     except UnicodeDecodeError:
-        raise ConfigError(f"log_template: cannot read {policy.log_template}: not UTF-8 text") from None
-    # A repository's own template is code from the repository: it runs sandboxed, sees only
-    # the view, and cannot include other files.
-    sandbox = SandboxedEnvironment(**_ENV_OPTIONS)
-    try:
-        return sandbox.from_string(source)
-    except jinja2.TemplateSyntaxError as error:
-        raise ConfigError(f"{policy.log_template}:{error.lineno}: {error.message}") from None
+        raise ConfigError(f"log_template: cannot read {name}: not UTF-8 text") from None
 
 
 def render_log(view: LogView, root: Path, policy: Policy) -> str:
-    """The log's text for ``view``, through the packaged template or ``log_template:``."""
-    template = _template(root, policy)
+    """The log's text for ``view``, through the packaged template or ``log_template:``.
+
+    A repository's own template is code from the repository: it runs in ``pmcheck.sandbox``
+    (sandboxed, in a child process with bounded time, memory and output), sees only the view,
+    and cannot include other files. Any failure of it is a configuration error.
+    """
     variables = {f.name: getattr(view, f.name) for f in fields(view)}
-    try:
-        text = _tidy(template.render(variables))
-    except jinja2.TemplateError as error:
-        if policy.log_template is None:
-            raise
-        raise ConfigError(f"{policy.log_template}: {type(error).__name__}: {error}") from None
-    if marker(view.as_of) not in text:
-        raise ConfigError(f"{policy.log_template}: the template must print {{{{ marker }}}} (render --check reads the date from it)")
+    if policy.log_template is None:
+        text = _tidy(_packaged_template().render(variables))
+    else:
+        source = _repository_template(root, policy.log_template)
+        try:
+            text = _tidy(render_repository_template(policy.log_template, source, variables))
+        except TemplateFailure as failure:
+            raise ConfigError(str(failure)) from None
+        if marker(view.as_of) not in text:
+            raise ConfigError(f"{policy.log_template}: the template must print {{{{ marker }}}} (render --check reads the date from it)")
     return text
 
 
