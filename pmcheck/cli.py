@@ -34,16 +34,16 @@ class DateType(click.ParamType):  # type: ignore[type-arg]
 DATE = DateType()
 
 
-def _write(text: str, output: str | None) -> None:
+def _write(text: str, output: str | None, root: Path | None = None) -> None:
     if output is None or output == "-":
         click.echo(text, nl=False)
         return
-    from pmcheck.files import write_atomically
+    from pmcheck.files import write_output
 
-    # Atomic, and a link at the target is replaced: a repository may commit `pmcheck.sarif`
-    # as a link to a file of the user's, and CI writes the report there.
+    # Atomic, and a link inside the repository is replaced: a repository may commit
+    # `pmcheck.sarif` as a link to a file of the user's, and CI writes the report there.
     try:
-        write_atomically(Path(output), text)
+        write_output(Path(output), text, root)
     except OSError as error:
         raise UsageError(f"cannot write {output}: {error.strerror or error}") from None
 
@@ -128,10 +128,10 @@ def check(
     )
     result = run_check(options)
     for name, target in extra:
-        _write(get_reporter(name)(result), target)
+        _write(get_reporter(name)(result), target, result.root)
     render = get_reporter(fmt)
     text = render(result, color=_use_color() and output is None) if fmt == "text" else render(result)
-    _write(text, output)
+    _write(text, output, result.root)
     if statistics:
         counts = result.by_code()
         from pmcheck.rules import REGISTRY

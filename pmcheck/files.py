@@ -243,6 +243,10 @@ def write_atomically(path: Path, data: str | bytes, root: Path | None = None, ex
         info = os.lstat(path)
     except FileNotFoundError:
         info = None
+    if info is not None and not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)):
+        # Never rename over a device, a FIFO or a folder: run as root, replacing /dev/null
+        # with a regular file breaks the whole machine.
+        raise OSError(errno.EINVAL, f"not a regular file ({_kind(info.st_mode)})", os.fspath(path))
     if info is not None and stat.S_ISREG(info.st_mode):
         if exclusive:
             raise FileExistsError(errno.EEXIST, "File exists", os.fspath(path))
@@ -269,6 +273,35 @@ def write_atomically(path: Path, data: str | bytes, root: Path | None = None, ex
             os.unlink(tmp)
         raise
     return True
+
+
+def write_output(path: Path, data: str | bytes, root: Path | None) -> None:
+    """Write an output file the command line names (``--output``, ``--report``).
+
+    A link inside the repository ``root`` is repository content (a committed
+    ``pmcheck.sarif -> ~/.bashrc``): it is replaced, never followed. Anything else the user
+    named is theirs and is written through as named: a link outside the repository
+    (``/dev/stdout``), a device (``/dev/null``) or a FIFO is opened and written, never replaced.
+    A regular file, or a new one, is written atomically.
+    """
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        write_atomically(path, raw)
+        return
+    if stat.S_ISLNK(info.st_mode):
+        folder = os.path.realpath(path.parent)
+        if root is not None and _inside(folder, real_root(root)):
+            write_atomically(path, raw)
+            return
+    elif stat.S_ISREG(info.st_mode):
+        write_atomically(path, raw)
+        return
+    elif stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", os.fspath(path))
+    with open(path, "wb") as handle:
+        handle.write(raw)
 
 
 def _holds(path: Path, raw: bytes) -> bool:

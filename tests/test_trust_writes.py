@@ -193,3 +193,33 @@ def test_init_force_replaces_a_link_without_following_it(tmp_path: Path, capsys:
     assert invoke(["init", str(target), "--force"], capsys)[0] == 0
     assert victim.read_text() == "mine\n"
     assert not (target / "people.yaml").is_symlink()
+
+
+def test_output_to_dev_null_writes_through_the_device(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # `--output /dev/null` is how benchmarks discard a report; renaming over it (as root)
+    # would turn the device into a regular file for every process on the machine.
+    code, out, err = invoke(["--repo", str(repo), "check", "--as-of", AS_OF, "--format", "json", "--output", "/dev/null"], capsys)
+    assert code in (0, 1) and (out, err) == ("", "")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_write_atomically_never_replaces_a_device_or_a_fifo(tmp_path: Path) -> None:
+    with pytest.raises(OSError, match="not a regular file"):
+        write_atomically(Path("/dev/null"), "x")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    os.mkfifo(tmp_path / "fifo")
+    with pytest.raises(OSError, match=r"not a regular file \(a FIFO\)"):
+        write_atomically(tmp_path / "fifo", "x")
+    assert stat.S_ISFIFO(os.stat(tmp_path / "fifo").st_mode)
+
+
+def test_an_output_link_outside_the_repository_is_the_users_and_written_through(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mine = tmp_path / "reports"
+    mine.mkdir()
+    (mine / "2026-06-15.json").write_text("")
+    (mine / "latest.json").symlink_to(mine / "2026-06-15.json")
+    invoke(["--repo", str(repo), "check", "--as-of", AS_OF, "--format", "json", "--output", str(mine / "latest.json")], capsys)
+    assert (mine / "latest.json").is_symlink()
+    assert (mine / "2026-06-15.json").read_text().startswith("{")
