@@ -86,6 +86,7 @@ def cli(ctx: click.Context, repo: str | None, config: str | None) -> None:
 )
 @click.option("--changed-since", metavar="REF", help="Pull-request mode: check what changed since the merge base with REF.")
 @click.option("--statistics", is_flag=True, help="Print a count per rule code after the report.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache (.pmcheck_cache/).")
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -99,6 +100,7 @@ def check(
     fail_on: str,
     changed_since: str | None,
     statistics: bool,
+    no_cache: bool,
 ) -> None:
     """Check postmortem files (all of the repository when no PATHS are given)."""
     from pmcheck.decide import Selection, parse_codes
@@ -125,6 +127,7 @@ def check(
         selection=selection,
         fail_on=fail_on,
         changed_since=changed_since,
+        use_cache=not no_cache,
     )
     result = run_check(options)
     for name, target in extra:
@@ -146,12 +149,15 @@ def check(
 @click.option("--check", "check_only", is_flag=True, help="Do not write; exit 1 (PM904) when the log is stale.")
 @click.option("--as-of", type=DATE, help="Date of the log (default: today; with --check, the date recorded in the log).")
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print the log instead of writing it.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache (.pmcheck_cache/).")
 @click.pass_context
-def render(ctx: click.Context, directory: str | None, check_only: bool, as_of: dt.date | None, to_stdout: bool) -> None:
+def render(
+    ctx: click.Context, directory: str | None, check_only: bool, as_of: dt.date | None, to_stdout: bool, no_cache: bool
+) -> None:
     """Write the reliability operating log (RELIABILITY_LOG.md)."""
     from pmcheck.render import render_command
 
-    ctx.exit(render_command(ctx.obj["repo"], ctx.obj["config"], directory, check_only, as_of, to_stdout))
+    ctx.exit(render_command(ctx.obj["repo"], ctx.obj["config"], directory, check_only, as_of, to_stdout, not no_cache))
 
 
 @cli.command()

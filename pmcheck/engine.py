@@ -29,6 +29,8 @@ class CheckOptions:
     selection: Selection = field(default_factory=Selection)
     fail_on: str = "error"
     changed_since: str | None = None
+    # False with --no-cache: neither read nor write the result cache.
+    use_cache: bool = True
 
 
 def load_context(repo: str | None, config: str | None, first_path: str | None) -> tuple[Path, Policy]:
@@ -133,7 +135,7 @@ def run_check(options: CheckOptions) -> Result:
         reported = [p for p in chosen if p in git.changed_paths]
     else:
         reported = list(chosen)
-    repository = load_repository(root, policy, files)
+    repository = load_repository(root, policy, files, use_cache=options.use_cache)
     if git is not None and git.pull_request:
         wanted = set(chosen)
         reported += [p for p in _naming_removed_ids(repository.corpus, git, set(reported)) if p in wanted]

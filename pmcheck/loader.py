@@ -247,8 +247,18 @@ def load_file(root: Path, rel: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
     The file is read through ``pmcheck.files.read_bytes``: regular files only, links only
     inside the repository, never more than ``limits.max_bytes``.
     """
+    raw = read_source(root, rel, limits)
+    return raw if isinstance(raw, Loaded) else load_bytes(raw, rel, limits)
+
+
+def read_source(root: Path, rel: str, limits: Limits = DEFAULT_LIMITS) -> bytes | Loaded:
+    """The bytes of ``root/rel``, or the PM001 finding that says why they cannot be read.
+
+    Separate from ``load_bytes`` so the result cache can be looked up by the very bytes that
+    would be parsed.
+    """
     try:
-        raw = read_bytes(os.path.join(root, rel), limits.max_bytes, root)
+        return read_bytes(os.path.join(root, rel), limits.max_bytes, root)
     except Refused as refused:
         hint = refused.hint
         if not hint and "-byte limit" in refused.reason:
@@ -257,7 +267,6 @@ def load_file(root: Path, rel: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
         if refused.missing:
             reason = "cannot read file: no such file"
         return Loaded(rel, None, Spans(), [Problem("PM001", reason, 1, 1, hint)])
-    return load_bytes(raw, rel, limits)
 
 
 def load_bytes(raw: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:

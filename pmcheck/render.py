@@ -100,13 +100,15 @@ def render_log(view: LogView, root: Path, policy: Policy) -> str:
     return text
 
 
-def build_log(root: Path, policy: Policy, as_of: dt.date, history: History | None = None) -> str:
+def build_log(
+    root: Path, policy: Policy, as_of: dt.date, history: History | None = None, use_cache: bool = True
+) -> str:
     """Load, check, build the view and render: the whole log as of ``as_of``.
 
     ``history`` (``pmcheck.history.load_history``) adds the due-date moves git shows without a
     record to the trend's deadline slips.
     """
-    repository = load_repository(root, policy, discover(root, policy))
+    repository = load_repository(root, policy, discover(root, policy), use_cache=use_cache)
     result = check_repository(repository, Context(policy, repository.roster, as_of))
     return render_log(build_view(repository, result.findings, as_of, history), root, policy)
 
@@ -156,6 +158,7 @@ def render_command(
     check_only: bool,
     as_of: dt.date | None,
     to_stdout: bool,
+    use_cache: bool = True,
 ) -> int:
     """Run ``pmcheck render``; the exit code (PmcheckError for usage and I/O problems)."""
     if check_only and to_stdout:
@@ -173,7 +176,7 @@ def render_command(
         if as_of is None and old is not None:
             as_of = recorded_as_of(old)
     day = as_of_date(policy, as_of)
-    text = build_log(root, policy, day, load_log_history(root, policy))
+    text = build_log(root, policy, day, load_log_history(root, policy), use_cache)
     if to_stdout:
         click.echo(text, nl=False)
         return 0
