@@ -14,16 +14,21 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from pmcheck import files
+from pmcheck.cache import Cache, Entry, fingerprint, open_cache
 from pmcheck.context import Corpus, Document
 from pmcheck.errors import UsageError
 from pmcheck.findings import DataPath
-from pmcheck.loader import DEFAULT_LIMITS, Limits, load_file
+from pmcheck.loader import DEFAULT_LIMITS, Limits, Loaded, load_bytes, read_source
 from pmcheck.model import build_postmortem, zone
 from pmcheck.people import Roster, load_roster
 from pmcheck.policy import Policy
-from pmcheck.schema import compile_validator, iter_schema_errors, postmortem_schema
+from pmcheck.schema import SchemaError, compile_validator, iter_schema_errors, postmortem_schema
+
+if TYPE_CHECKING:
+    from jsonschema.protocols import Validator
 
 
 @dataclass(frozen=True)
@@ -102,29 +107,34 @@ def load_repository(
     policy: Policy,
     files: Iterable[str],
     limits: Limits = DEFAULT_LIMITS,
+    use_cache: bool = True,
 ) -> Repository:
-    """Load, validate and model ``files`` (repo-relative)."""
+    """Load, validate and model ``files`` (repo-relative).
+
+    With ``use_cache`` what loading and validating a file gives is reused from the result cache
+    (``pmcheck.cache``) while the file's bytes and everything they are judged by are unchanged;
+    the model, the rules and the decisions always run.
+    """
     roster = load_roster(root, policy.people)
-    validator = compile_validator(
-        postmortem_schema(list(policy.severities), list(policy.priorities), policy.failure_modes)
-    )
+    schema = postmortem_schema(list(policy.severities), list(policy.priorities), policy.failure_modes)
+    validator = compile_validator(schema)
+    cache = open_cache(root, fingerprint(policy.raw, roster, schema, limits)) if use_cache else None
     tz = zone(policy.timezone)
     documents: list[Document] = []
     issues: list[LoadIssue] = []
     with _collector_paused():
         for rel in files:
-            loaded = load_file(root, rel, limits)
+            loaded, schema_errors = _load_and_validate(root, rel, limits, validator, cache)
             document = Document(rel, loaded)
             documents.append(document)
             for problem in loaded.problems:
                 issues.append(
                     LoadIssue(rel, problem.code, problem.message, problem.hint, problem.line, problem.column, problem.line, problem.column)
                 )
-            if any(problem.code == "PM001" for problem in loaded.problems):
+            if schema_errors is None:
                 continue
-            # An empty file (data None, no load problem) still goes to the schema, which says so.
             refused: list[DataPath] = []
-            for error in iter_schema_errors(validator, loaded.data, loaded.spans.yaml11_bools):
+            for error in schema_errors:
                 line, column, end_line, end_column = loaded.spans.locate(error.at)
                 issues.append(LoadIssue(rel, error.code, error.message, error.hint, line, column, end_line, end_column, error.at))
                 if error.refused is not None:
@@ -139,6 +149,27 @@ def load_repository(
     for pm in corpus.postmortems:
         corpus.by_id.setdefault(pm.id, pm)
     return Repository(root, policy, roster, corpus, issues)
+
+
+def _load_and_validate(
+    root: Path, rel: str, limits: Limits, validator: Validator, cache: Cache | None
+) -> tuple[Loaded, tuple[SchemaError, ...] | None]:
+    """The loaded file and its schema errors (None when it could not be loaded at all)."""
+    source = read_source(root, rel, limits)
+    if isinstance(source, Loaded):
+        return source, None
+    if cache is not None:
+        hit = cache.get(source, rel)
+        if hit is not None:
+            return hit.loaded, hit.schema_errors
+    loaded = load_bytes(source, rel, limits)
+    schema_errors: tuple[SchemaError, ...] | None = None
+    if not any(problem.code == "PM001" for problem in loaded.problems):
+        # An empty file (data None, no load problem) still goes to the schema, which says so.
+        schema_errors = tuple(iter_schema_errors(validator, loaded.data, loaded.spans.yaml11_bools))
+    if cache is not None:
+        cache.put(source, Entry(loaded, schema_errors))
+    return loaded, schema_errors
 
 
 @contextmanager
