@@ -49,7 +49,8 @@ def _write(text: str, output: str | None, root: Path | None = None) -> None:
 
 
 def _use_color() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    # no-color.org: only a non-empty NO_COLOR turns colour off.
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -130,10 +131,12 @@ def check(
         use_cache=not no_cache,
     )
     result = run_check(options)
+    # Text paths are relative to where the user stands (SPEC section 7); the other formats keep
+    # repository-relative paths for the tools that read them.
     for name, target in extra:
-        _write(get_reporter(name)(result), target, result.root)
+        _write(get_reporter(name)(result, cwd=Path.cwd()) if name == "text" else get_reporter(name)(result), target, result.root)
     render = get_reporter(fmt)
-    text = render(result, color=_use_color() and output is None) if fmt == "text" else render(result)
+    text = render(result, color=_use_color() and output is None, cwd=Path.cwd()) if fmt == "text" else render(result)
     _write(text, output, result.root)
     if statistics:
         counts = result.by_code()

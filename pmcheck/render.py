@@ -28,6 +28,7 @@ from pmcheck.errors import ConfigError, GitError, UsageError
 from pmcheck.files import LOG_LIMIT, Refused, read_bytes, refuse_symlinks, write_atomically
 from pmcheck.findings import Severity
 from pmcheck.policy import Policy
+from pmcheck.reporters.text import display_path
 from pmcheck.repository import discover, load_repository
 from pmcheck.sandbox import ENV_OPTIONS, TemplateFailure, render_repository_template
 from pmcheck.rules.operating_log_stale import CODE as STALE_CODE
@@ -127,13 +128,14 @@ def load_log_history(root: Path, policy: Policy) -> History | None:
         return None
 
 
-def _stale(log: str, old: str | None, new: str, as_of: dt.date, policy: Policy) -> int:
+def _stale(root: Path, log: str, old: str | None, new: str, as_of: dt.date, policy: Policy) -> int:
     override = policy.severity_override(STALE_CODE)
     if override == "off":
         return 0
     severity = override if isinstance(override, Severity) else Severity.ERROR
     what = "does not exist" if old is None else f"differs from what the postmortem files give as of {as_of}"
-    click.echo(f"{log}:1:1: {STALE_CODE} {STALE_NAME}: {log} {what}")
+    shown = display_path(root, log, Path.cwd())
+    click.echo(f"{shown}:1:1: [{severity.label}] {STALE_CODE} {STALE_NAME}: {log} {what}")
     click.echo(f"  hint: run `pmcheck render` and commit {log}")
     if old is not None:
         diff = list(
@@ -184,7 +186,7 @@ def render_command(
         if old is not None and old == text:
             click.echo(f"{log} is up to date (as of {day})")
             return 0
-        return _stale(log, old, text, day, policy)
+        return _stale(root, log, old, text, day, policy)
     # A committed link at the log is refused rather than replaced: someone put it there.
     refuse_symlinks(path, root)
     try:

@@ -9,6 +9,7 @@ the real process. Exit codes (SPEC section 7): 0 nothing failing, 1 findings at 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -63,15 +64,15 @@ def broken(repo: Path) -> Path:
 
 
 PM003_LINE = (
-    "postmortems/PM-2026-002.yaml:7:1: PM003 schema-violation: "
+    "postmortems/PM-2026-002.yaml:7:1: [error] PM003 schema-violation: "
     "status: 'finished' is not one of draft, in_review, reviewed, published, closed"
 )
-PM004_LINE = "postmortems/PM-2026-003.yaml:4:1: PM004 id-filename-mismatch: id PM-2026-009 does not match the file name PM-2026-003.yaml"
-PM002_LINE = "postmortems/PM-2026-004.yaml:6:1: PM002 duplicate-key: duplicate key 'title' (first defined on line 5)"
+PM004_LINE = "postmortems/PM-2026-003.yaml:4:1: [error] PM004 id-filename-mismatch: id PM-2026-009 does not match the file name PM-2026-003.yaml"
+PM002_LINE = "postmortems/PM-2026-004.yaml:6:1: [error] PM002 duplicate-key: duplicate key 'title' (first defined on line 5)"
 
 
 def finding_lines(stdout: str) -> list[str]:
-    return [line for line in stdout.splitlines() if ": PM" in line and not line.startswith(" ")]
+    return [line for line in stdout.splitlines() if re.match(r"\S+:\d+:\d+: \[", line)]
 
 
 def test_clean_repository_exits_0_with_only_the_summary(repo: Path) -> None:
@@ -111,7 +112,7 @@ def test_fail_on_warning_fails_on_a_warning_only_run(repo: Path) -> None:
     assert pmcheck("check", "--as-of", late, cwd=repo).returncode == 0
     done = pmcheck("check", "--as-of", late, "--fail-on", "warning", cwd=repo)
     assert done.returncode == 1
-    assert "postmortems/PM-2026-001.yaml:23:5: PM205 action-overdue:" in done.stdout
+    assert "postmortems/PM-2026-001.yaml:23:5: [warning] PM205 action-overdue:" in done.stdout
     assert pmcheck("check", "--as-of", late, "--fail-on", "warning", "--ignore", "PM205", cwd=repo).returncode == 0
 
 
@@ -119,7 +120,7 @@ def test_as_of_moves_time_dependent_findings(repo: Path) -> None:
     on_time = pmcheck("check", "--as-of", "2026-07-15", "--select", "PM205", cwd=repo)
     late = pmcheck("check", "--as-of", "2026-07-16", "--select", "PM205", cwd=repo)
     assert finding_lines(on_time.stdout) == []
-    assert [line.split(": ")[1] for line in finding_lines(late.stdout)] == ["PM205 action-overdue"]
+    assert [line.split(": ")[1] for line in finding_lines(late.stdout)] == ["[warning] PM205 action-overdue"]
     assert "(as of 2026-07-16)" in late.stdout
 
 
@@ -177,7 +178,7 @@ def test_no_postmortems_is_pm905_and_fails(tmp_path: Path) -> None:
     done = pmcheck("check", "--as-of", AS_OF, cwd=tmp_path)
     assert (done.returncode, done.stderr) == (1, "")
     assert finding_lines(done.stdout) == [
-        ".:1:1: PM905 no-postmortems-found: no postmortem files found in postmortems/**/*.yaml, postmortems/**/*.yml"
+        ".:1:1: [error] PM905 no-postmortems-found: no postmortem files found in postmortems/**/*.yaml, postmortems/**/*.yml"
     ]
 
 
@@ -185,14 +186,14 @@ def test_selection_never_hides_an_empty_run(tmp_path: Path) -> None:
     (tmp_path / "pmcheck.yaml").write_text("{}\n")
     done = pmcheck("check", "--as-of", AS_OF, "--select", "PM1", "--ignore", "PM905", cwd=tmp_path)
     assert done.returncode == 1
-    assert ": PM905 no-postmortems-found:" in done.stdout
+    assert ": [error] PM905 no-postmortems-found:" in done.stdout
 
 
 def test_an_empty_folder_argument_is_pm905(repo: Path) -> None:
     (repo / "postmortems" / "2025").mkdir()
     done = pmcheck("check", "--as-of", AS_OF, "postmortems/2025", cwd=repo)
     assert done.returncode == 1
-    assert ": PM905 no-postmortems-found: no postmortem files found in postmortems/2025" in done.stdout
+    assert ": [error] PM905 no-postmortems-found: no postmortem files found in postmortems/2025" in done.stdout
 
 
 def test_json_output_has_the_spec_shape(broken: Path) -> None:
@@ -252,11 +253,15 @@ def test_output_is_identical_across_runs(broken: Path) -> None:
     assert first == second
 
 
-def test_paths_are_reported_relative_to_the_root_from_any_working_directory(broken: Path) -> None:
+def test_text_paths_are_relative_to_the_working_directory(broken: Path) -> None:
+    # SPEC section 7: clickable from where the user stands.
     done = pmcheck("check", "--as-of", AS_OF, "PM-2026-002.yaml", cwd=broken / "postmortems")
-    assert finding_lines(done.stdout) == [PM003_LINE]
-    from_outside = pmcheck("check", "--as-of", AS_OF, str(broken), cwd=broken.parent)
-    assert finding_lines(from_outside.stdout) == [PM003_LINE, PM004_LINE, PM002_LINE]
+    assert finding_lines(done.stdout) == [PM003_LINE.removeprefix("postmortems/")]
+    from_outside = pmcheck("check", "--as-of", AS_OF, broken.name, cwd=broken.parent)
+    assert finding_lines(from_outside.stdout) == [f"{broken.name}/{line}" for line in (PM003_LINE, PM004_LINE, PM002_LINE)]
+    # Other formats keep repository-relative paths.
+    as_json = pmcheck("check", "--as-of", AS_OF, "--format", "json", broken.name, cwd=broken.parent)
+    assert [f["path"] for f in json.loads(as_json.stdout)["findings"]][0] == "postmortems/PM-2026-002.yaml"
 
 
 def test_no_color_when_not_a_terminal_or_with_no_color(broken: Path) -> None:

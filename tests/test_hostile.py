@@ -37,7 +37,7 @@ RSS_LIMIT_KB = 200 * 1024
 SECRET = "TOPSECRET-7f3a9c-never-echo-me"
 
 EXPECT = re.compile(r"^#\s*expect:\s*(PM\d{3}) at (\d+):(\d+)\s*$")
-FINDING = re.compile(r"^(?P<path>[^\s:]+):(?P<line>\d+):(?P<column>\d+): (?P<code>PM\d{3}) [a-z0-9-]+: \S.*$")
+FINDING = re.compile(r"^(?P<path>[^\s:]+):(?P<line>\d+):(?P<column>\d+): \[(?P<level>error|warning|info|notice)\] (?P<code>PM\d{3}) [a-z0-9-]+: \S.*$")
 SUMMARY = re.compile(r"^\d+ errors?, \d+ warnings?, \d+ info in \d+ files? .*\(as of \d{4}-\d{2}-\d{2}\)$")
 
 

@@ -241,7 +241,7 @@ def test_rule_demoted_to_warning_no_longer_fails_the_run(tmp_path: Path) -> None
     (repo / "postmortems" / "PM-2026-002.yaml").write_text(BASE.read_text())
     done = run_cli(["check", "--as-of", "2026-06-15", "--select", "PM004"], cwd=repo)
     assert done.returncode == 0
-    assert "postmortems/PM-2026-002.yaml:4:1: PM004 id-filename-mismatch:" in done.stdout
+    assert "postmortems/PM-2026-002.yaml:4:1: [warning] PM004 id-filename-mismatch:" in done.stdout
     assert "0 errors, 1 warning, 0 info" in done.stdout
     failing = run_cli(["check", "--as-of", "2026-06-15", "--select", "PM004", "--fail-on", "warning"], cwd=repo)
     assert failing.returncode == 1

@@ -122,7 +122,7 @@ def test_pr_adding_an_ownerless_action_fails_at_that_action(tmp_path: Path, caps
 
     line = line_of(repo.read(PM), "- id: PM-2026-001-A3")
     assert code == 1
-    assert f"{PM}:{line}:5: PM101 action-without-owner: action PM-2026-001-A3 has no owner" in out
+    assert f"{repo.path / PM}:{line}:5: [error] PM101 action-without-owner: action PM-2026-001-A3 has no owner" in out
 
 
 def test_pr_not_touching_an_overdue_action_passes_with_a_notice(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

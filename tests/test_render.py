@@ -409,8 +409,9 @@ def test_check_reports_a_stale_log_with_pm904_and_a_diff(sample: Path) -> None:
     done = run(["render", str(sample), "--check"])
     assert done.returncode == 1
     lines = done.stdout.splitlines()
+    # Text paths are shown from the working directory, which is outside this repository.
     assert lines[0] == (
-        "RELIABILITY_LOG.md:1:1: PM904 operating-log-stale: RELIABILITY_LOG.md differs from what "
+        f"{sample / 'RELIABILITY_LOG.md'}:1:1: [error] PM904 operating-log-stale: RELIABILITY_LOG.md differs from what "
         "the postmortem files give as of 2026-11-27"
     )
     assert "--- RELIABILITY_LOG.md (committed)" in lines
@@ -424,7 +425,9 @@ def test_check_reports_a_missing_log(sample: Path) -> None:
     (sample / "RELIABILITY_LOG.md").unlink()
     done = run(["render", str(sample), "--check"])
     assert done.returncode == 1
-    assert done.stdout.startswith("RELIABILITY_LOG.md:1:1: PM904 operating-log-stale: RELIABILITY_LOG.md does not exist\n")
+    assert done.stdout.startswith(
+        f"{sample / 'RELIABILITY_LOG.md'}:1:1: [error] PM904 operating-log-stale: RELIABILITY_LOG.md does not exist\n"
+    )
     assert not (sample / "RELIABILITY_LOG.md").exists()
 
 

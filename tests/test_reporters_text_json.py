@@ -52,10 +52,10 @@ def test_text_one_line_per_finding_then_the_summary() -> None:
     overdue = finding("postmortems/PM-2026-014.yaml", 30, 5, "PM205", Severity.WARNING, message="late")
     schema = finding("postmortems/PM-2026-002.yaml", 7, 1, "PM003", message="status: bad")
     assert text.render(result(owner, overdue, schema)) == (
-        "postmortems/PM-2026-002.yaml:7:1: PM003 schema-violation: status: bad\n"
-        "postmortems/PM-2026-014.yaml:23:9: PM101 action-without-owner: action PM-2026-014-A2 has no owner\n"
+        "postmortems/PM-2026-002.yaml:7:1: [error] PM003 schema-violation: status: bad\n"
+        "postmortems/PM-2026-014.yaml:23:9: [error] PM101 action-without-owner: action PM-2026-014-A2 has no owner\n"
         "  hint: set `owner:` to one person id\n"
-        "postmortems/PM-2026-014.yaml:30:5: PM205 action-overdue: late\n"
+        "postmortems/PM-2026-014.yaml:30:5: [warning] PM205 action-overdue: late\n"
         "2 errors, 1 warning, 0 info in 2 files (1 postmortem, 3 actions) (as of 2026-06-15)\n"
     )
 
@@ -104,7 +104,7 @@ def test_text_escapes_control_characters_from_file_content() -> None:
     assert "\x1b" not in rendered and "\r" not in rendered
     lines = rendered.splitlines()
     assert len(lines) == 3
-    assert lines[0] == "postmortems/PM-2026-001.yaml:4:1: PM003 schema-violation: title: \\x1b]8;;https://evil.example\\x1b\\click\\nsecond line"
+    assert lines[0] == "postmortems/PM-2026-001.yaml:4:1: [error] PM003 schema-violation: title: \\x1b]8;;https://evil.example\\x1b\\click\\nsecond line"
     assert lines[1] == "  hint: line one\\rline two"
 
 

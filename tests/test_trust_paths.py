@@ -238,7 +238,7 @@ def test_a_postmortem_linked_to_a_fifo_is_a_finding_not_a_hang(tmp_path: Path, c
     (repo / "postmortems" / "PM-2026-002.yaml").symlink_to(repo / "fifo")
     code, out, _ = invoke(["--repo", str(repo), "check", "--as-of", AS_OF, "--select", "PM001"], capsys)
     assert code == 1
-    [line] = [line for line in out.splitlines() if line.startswith("postmortems/PM-2026-002.yaml:1:1: ")]
+    [line] = [line for line in out.splitlines() if line.startswith(f"{repo / 'postmortems/PM-2026-002.yaml'}:1:1: ")]
     assert "PM001" in line and line.endswith("not a regular file (a FIFO)")
 
 

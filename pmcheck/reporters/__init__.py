@@ -1,4 +1,4 @@
-"""Output formats: each a pure function ``render(result, color=False) -> str``.
+"""Output formats: each a pure function ``render(result) -> str``; text also takes ``color`` and ``cwd``.
 
 Reporters never filter, never print and never exit; the command line writes what they return.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-# render(result: pmcheck.findings.Result, ...) -> str; the text reporter also takes `color`.
+# render(result: pmcheck.findings.Result, ...) -> str; the text reporter also takes `color` and `cwd`.
 Reporter = Callable[..., str]
 
 # Format name -> module under pmcheck.reporters; imported on use.

@@ -1,14 +1,20 @@
 """Text output: one finding per line, then a one-line summary.
 
-``path:line:column: CODE name: message`` sorted by path, line, column and code, exactly as
-compilers and editors print diagnostics, so terminals and editors make them clickable. Hints
-follow on an indented line. Notices (pull-request mode) are marked ``[notice]``. Colour only
-when asked for (the command line asks on a terminal without ``NO_COLOR``).
+``path:line:column: [level] CODE name: message`` sorted by path, line, column and code, as
+compilers and yamllint's parsable format print diagnostics: terminals and editors make them
+clickable, and a CI log without colour still says which lines fail. The level is ``error``,
+``warning`` or ``info``; notices (pull-request mode) are ``[notice]``. Paths are relative to
+``cwd`` when the caller gives it (the command line gives the current directory, so
+``pmcheck check sample-repo`` prints ``sample-repo/postmortems/...``), else to the repository.
+Hints follow on an indented line. Colour only when asked for (the command line asks on a
+terminal unless ``NO_COLOR`` is set to a non-empty value).
 """
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 from pmcheck.findings import Result, Severity
 
@@ -39,14 +45,31 @@ def summary_line(result: Result) -> str:
     return f"{', '.join(parts)} in {checked} (as of {result.as_of.isoformat()})"
 
 
-def render(result: Result, color: bool = False) -> str:
+def display_path(root: Path, path: str, cwd: Path | None) -> str:
+    """A repository-relative path as the user should see it from ``cwd`` (None: unchanged)."""
+    if cwd is None:
+        return path
+    full = root / path if path != "." else root
+    shown = os.path.relpath(full, cwd)
+    # Outside the current directory an absolute path reads better than a climb of `../`.
+    if shown == os.pardir or shown.startswith(os.pardir + os.sep):
+        shown = str(full)
+    return shown if os.sep == "/" else shown.replace(os.sep, "/")
+
+
+def render(result: Result, color: bool = False, cwd: Path | None = None) -> str:
     lines: list[str] = []
+    shown: dict[str, str] = {}
     for f in result.findings:
-        code = f"{f.code} {f.name}"
+        path = shown.get(f.path)
+        if path is None:
+            path = shown[f.path] = _clean(display_path(result.root, f.path, cwd))
+        level = "notice" if f.notice else f.severity.label
+        code = f"[{level}] {f.code} {f.name}"
         if color:
-            code = f"{_COLORS[f.severity]}{_BOLD}{f.code}{_RESET}{_COLORS[f.severity]} {f.name}{_RESET}"
-        tag = "[notice] " if f.notice else ""
-        lines.append(f"{_clean(f.path)}:{f.line}:{f.column}: {tag}{code}: {_clean(f.message)}")
+            tint = _DIM if f.notice else _COLORS[f.severity]
+            code = f"{tint}[{level}]{_RESET} {tint}{_BOLD}{f.code}{_RESET}{tint} {f.name}{_RESET}"
+        lines.append(f"{path}:{f.line}:{f.column}: {code}: {_clean(f.message)}")
         if f.hint:
             hint = f"  hint: {_clean(f.hint)}"
             lines.append(f"{_DIM}{hint}{_RESET}" if color else hint)
