@@ -90,11 +90,18 @@ def finalize(value: Any) -> Any:
 
 
 def link(text: str, href: str) -> Markdown:
-    """A link the view makes: ``text`` escaped, ``href`` percent-encoded."""
+    """A link the view makes: ``text`` escaped unless it is ``Markdown``, ``href`` percent-encoded."""
     # Only the view's own absolute links keep their scheme; any other colon is encoded so a
     # file name can never become a `javascript:` or other scheme link.
     scheme = "https://" if href.startswith("https://") else ""
-    return Markdown(f"[{escape(text)}]({scheme}{quote(href[len(scheme):], safe='/#.-_~')})")
+    return Markdown(f"[{finalize(text)}]({scheme}{quote(href[len(scheme):], safe='/#.-_~')})")
+
+
+def file_link(text: str, path: str, line: int | None = None) -> Markdown:
+    """A link to a file of the repository (relative ``path``), at ``line`` on GitHub (``#L62``)."""
+    # The path is encoded whole, `#` included, so only the line anchor is a fragment.
+    anchor = f"#L{line}" if line else ""
+    return Markdown(f"[{finalize(text)}]({quote(path, safe='/.-_~')}{anchor})")
 
 
 def emphasis(text: str) -> Markdown:
@@ -104,3 +111,21 @@ def emphasis(text: str) -> Markdown:
 def join(parts: list[str], separator: str = ", ") -> Markdown:
     """Parts joined, each escaped unless it is already ``Markdown``."""
     return Markdown(separator.join(finalize(p) for p in parts))
+
+
+# What may go inside a code span unchanged: no backtick to end it, no `|` to end a table cell,
+# nothing GitHub would turn into a mention or link there.
+_CODE_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/+-]*")
+
+
+# A line break inside a table cell, which GitHub keeps: it starts an id or a date on its own
+# line, so the line never breaks inside it at a hyphen.
+BR = Markdown("<br>")
+
+
+def code(text: str) -> Markdown:
+    """An id, date or person as a code span (monospaced, easy to copy); other text escaped."""
+    text = one_line(text)
+    if _CODE_SAFE.fullmatch(text) and "://" not in text:
+        return Markdown(f"`{text}`")
+    return Markdown(escape(text))

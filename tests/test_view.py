@@ -11,6 +11,7 @@ import pytest
 
 from pmcheck.context import Context
 from pmcheck.engine import check_repository, load_context
+from pmcheck.render import build_log
 from pmcheck.repository import discover, load_repository
 from pmcheck.view import History, LogView, build_view
 
@@ -88,6 +89,11 @@ def make_repo(root: Path, docs: dict[str, str], policy: str = "trend: {weeks: 2}
     return root
 
 
+def log_text(root: Path, as_of: dt.date = AS_OF) -> str:
+    root, policy = load_context(str(root), None, None)
+    return build_log(root, policy, as_of)
+
+
 def view_of(root: Path, as_of: dt.date, history: History | None = None) -> LogView:
     root, policy = load_context(str(root), None, None)
     repository = load_repository(root, policy, discover(root, policy))
@@ -120,13 +126,31 @@ def test_trend_series_come_from_the_files(two: LogView) -> None:
     assert (first.slips, last.slips) == (1, 0)
     assert (first.repeats, last.repeats) == (0, 1)
     assert (first.critical_incidents, last.critical_incidents) == (0, 1)
-    assert two.trend.y_max == 3
+    # Headroom above the tallest point, so Mermaid never clips the top bar.
+    assert two.trend.y_max == 4
 
 
-def test_trend_direction_in_words(two: LogView) -> None:
-    assert "overdue critical actions rose from 0 to 1" in two.trend.directions
-    assert "open critical actions unchanged at 3" in two.trend.directions
-    assert "actions opened fell from 4 to 1" in two.trend.directions
+def test_trend_says_only_what_changed(two: LogView) -> None:
+    assert two.trend.changes == (
+        "overdue critical actions rose from 0 to 1",
+        "actions opened fell from 4 to 1",
+        "actions closed rose from 0 to 2",
+        "deadline slips fell from 1 to 0",
+        "repeat failures rose from 0 to 1",
+        "SEV-1/SEV-2 incidents rose from 0 to 1",
+    )
+    assert not any("unchanged" in c for c in two.trend.changes)
+
+
+def test_trend_says_nothing_changed_once(tmp_path: Path) -> None:
+    view = view_of(make_repo(tmp_path, {}), AS_OF)
+    assert view.trend.changes == ()
+    assert log_text(tmp_path).count("No change against the week before.") == 1
+
+
+def test_chart_labels_carry_the_year_where_it_changes(tmp_path: Path) -> None:
+    view = view_of(make_repo(tmp_path, {}, policy="trend: {weeks: 4}\n"), dt.date(2027, 1, 12))
+    assert [w.label for w in view.trend.weeks] == ["Dec 22 '26", "Dec 29", "Jan 5 '27", "Jan 12"]
 
 
 def test_overdue_is_judged_with_the_due_date_in_force_that_week(tmp_path: Path) -> None:
@@ -137,61 +161,70 @@ def test_overdue_is_judged_with_the_due_date_in_force_that_week(tmp_path: Path) 
 
 
 def test_agenda_holds_open_actions_of_critical_postmortems_most_urgent_first(two: LogView) -> None:
-    assert [(a.action, a.days) for a in two.agenda] == [
-        ("PM-2026-001-A1", "5 days over"),
-        ("PM-2026-001-A2", "5 days left"),
-        ("PM-2026-002-A1", "16 days left"),
+    first, second = two.agenda
+    assert (first.postmortem, first.severity, first.owner, first.sponsor) == ("`PM-2026-001`", "SEV-1", "`alice.ng`", "`dana.kim`")
+    assert (second.postmortem, second.last_review, second.next_review) == ("`PM-2026-002`", "none yet", "`2026-06-24`")
+    assert [(a.action.split()[0], a.due) for a in first.rows] == [
+        ("`PM-2026-001-A1`", "`2026-06-10`<br>5&nbsp;days&nbsp;over"),
+        ("`PM-2026-001-A2`", "`2026-06-20`<br>5&nbsp;days&nbsp;left"),
     ]
-    assert two.agenda[0].escalation == "*missing: exec_sponsor when overdue*"
+    assert [a.action.split()[0] for a in second.rows] == ["`PM-2026-002-A1`"]
+    assert first.rows[0].flags == "**overdue**, **escalation missing**"
+    assert first.rows[1].flags == "—"
 
 
 def test_escalations_name_the_sponsor_and_the_missing_ones(two: LogView) -> None:
     (row,) = two.escalations
-    assert (row.action, row.days_over, row.escalate_to, row.sponsor, row.state) == (
-        "PM-2026-001-A1",
-        5,
-        "dana.kim",
-        "dana.kim",
+    assert (row.action.split(" ·")[0], row.owner, row.due, row.escalate_to, row.state) == (
+        "`PM-2026-001-A1` P0",
+        "`bo.chen` / `dana.kim`",
+        "`2026-06-10`<br>5&nbsp;days&nbsp;over",
+        "`dana.kim` (exec_sponsor when overdue)",
         "**missing**",
     )
 
 
 def test_closures_in_the_window_newest_first(two: LogView) -> None:
-    assert [(c.action, c.date, c.outcome, c.decided_by) for c in two.closures] == [
-        ("PM-2026-001-A3", dt.date(2026, 6, 12), "verified (pass)", "verified by carol.wu"),
-        ("PM-2026-001-A4", dt.date(2026, 6, 10), "done", "—"),
+    assert [(c.action.split()[0], c.date, c.outcome, c.decided_by) for c in two.closures] == [
+        ("`PM-2026-001-A3`", dt.date(2026, 6, 12), "verified (pass)", "verified by `carol.wu`"),
+        ("`PM-2026-001-A4`", dt.date(2026, 6, 10), "done", "—"),
     ]
 
 
 def test_roadmap_groups_open_fixes_by_due_month(two: LogView) -> None:
-    assert [(m.label, [r.action for r in m.rows]) for m in two.roadmap] == [
-        ("June 2026", ["PM-2026-001-A1", "PM-2026-001-A2"]),
-        ("July 2026", ["PM-2026-002-A1"]),
+    assert [(m.label, [r.action.split()[0] for r in m.rows]) for m in two.roadmap] == [
+        ("June 2026", ["`PM-2026-001-A1`", "`PM-2026-001-A2`"]),
+        ("July 2026", ["`PM-2026-002-A1`"]),
     ]
-    assert two.roadmap[0].rows[0].status == "open (overdue)"
+    assert two.roadmap[0].rows[0].due == "`2026-06-10`<br>5&nbsp;days&nbsp;over"
 
 
 def test_recurrence_shows_the_fixes_not_shipped_when_it_started(two: LogView) -> None:
     (row,) = two.recurrences
-    assert (row.postmortem, row.earlier, row.days_apart, row.shared) == ("PM-2026-002", "PM-2026-001", 9, "hallucination")
+    assert (row.postmortem, row.earlier, row.days_apart, row.shared) == (
+        "`PM-2026-002`<br>`2026-06-10`",
+        "`PM-2026-001`<br>`2026-06-01`",
+        9,
+        "hallucination",
+    )
     # A4 was done on 06-10, the day the repeat started; A1 and A2 were still open.
-    assert row.fix_not_shipped == "**PM-2026-001-A1, PM-2026-001-A2**"
+    assert row.fix_not_shipped == "**`PM-2026-001-A1`<br>`PM-2026-001-A2`**"
 
 
 def test_index_and_counts(two: LogView) -> None:
     assert [(r.id, r.open_actions, r.actions) for r in two.index] == [
-        ("[PM-2026-002](postmortems/PM-2026-002.yaml)", 1, 1),
-        ("[PM-2026-001](postmortems/PM-2026-001.yaml)", 2, 4),
+        ("[`PM-2026-002`](postmortems/PM-2026-002.yaml)", 1, 1),
+        ("[`PM-2026-001`](postmortems/PM-2026-001.yaml)", 2, 4),
     ]
     c = two.counts
     assert (c.postmortems, c.actions, c.open_actions, c.open_critical, c.overdue, c.overdue_critical) == (2, 5, 3, 3, 1, 1)
 
 
 def test_findings_summary_counts_by_rule_with_doc_links(two: LogView) -> None:
-    rows = {r.name: r for r in two.findings}
+    rows = {r.name: r for r in two.finding_counts}
     assert rows["overdue-action-not-escalated"].code == "[PM206](https://github.com/pmcheck/pmcheck/blob/main/docs/rules.md#pm206-overdue-action-not-escalated)"
     assert rows["overdue-action-not-escalated"].count == 1
-    assert two.counts.errors == sum(r.count for r in two.findings if r.severity == "error")
+    assert two.counts.errors == sum(r.count for r in two.finding_counts if r.severity == "error")
 
 
 @dataclass(frozen=True)
@@ -240,11 +273,11 @@ def test_empty_repository_gives_empty_sections(tmp_path: Path) -> None:
 
 def test_sample_repository_agenda_starts_with_the_overdue_unescalated_p0() -> None:
     view = view_of(SAMPLE, dt.date(2026, 11, 27))
-    assert view.agenda[0].action == "PM-2026-043-A1"
-    assert [e.action for e in view.escalations] == ["PM-2026-043-A1"]
+    assert view.agenda[0].rows[0].action.startswith("`PM-2026-043-A1` ")
+    assert [e.action.split()[0] for e in view.escalations] == ["`PM-2026-043-A1`"]
     assert len(view.trend.weeks) == 12 and view.trend.weeks[-1].end == dt.date(2026, 11, 27)
     assert view.trend.weeks[-1].overdue_critical == 1
-    assert [(r.postmortem, r.earlier) for r in view.recurrences] == [("PM-2026-027", "PM-2026-011")]
+    assert [(r.postmortem, r.earlier) for r in view.recurrences] == [("`PM-2026-027`<br>`2026-07-21`", "`PM-2026-011`<br>`2026-03-17`")]
     assert view.counts.postmortems == 12
 
 
@@ -282,13 +315,12 @@ def test_a_missing_lower_rung_is_the_one_named(tmp_path: Path) -> None:
     # the log must not say the sponsor escalation is missing.
     view = view_of(make_repo(tmp_path, {"PM-2026-001": PM_ESCALATED_PAST_THE_MANAGER}), AS_OF)
     (row,) = view.escalations
-    assert (row.rung, row.escalate_to, row.escalated_on, row.state) == (
-        "manager after 7 days overdue",
-        "carol.wu",
-        "2026-06-13",
+    assert (row.escalate_to, row.escalated, row.state) == (
+        "`carol.wu` (manager after 7 days overdue)",
+        "`2026-06-13`<br>`2026-06-14`",
         "**missing**",
     )
-    assert view.agenda[0].escalation == "*missing: manager after 7 days overdue*"
+    assert view.agenda[0].rows[0].flags == "**overdue**, **escalation missing**"
 
 
 def test_an_escalation_waiver_the_check_honours_is_shown(tmp_path: Path) -> None:
@@ -297,9 +329,12 @@ def test_an_escalation_waiver_the_check_honours_is_shown(tmp_path: Path) -> None
         "level: exec_sponsor}],\n     waivers: [{rule: PM206, reason: briefed in person, approved_by: dana.kim, expires: 2026-06-30}]}",
     )
     view = view_of(make_repo(tmp_path, {"PM-2026-001": waived}), AS_OF)
-    assert not any("PM206" in row.code for row in view.findings)
+    assert not any("PM206" in row.code for row in view.finding_counts)
     (row,) = view.escalations
-    assert row.state == "missing, PM206 waived until 2026-06-30"
+    assert row.state == "missing, PM206 waived until<br>`2026-06-30`"
+    assert view.agenda[0].rows[0].flags == "**overdue**, **escalation waived**"
+    # The waiver expires in 15 days: past the 14 the decisions look ahead.
+    assert [d.kind for d in view.decisions] == ["overdue", "review"]
 
 
 def test_recurrence_without_a_shared_failure_mode_has_no_unshipped_fix(tmp_path: Path) -> None:

@@ -10,19 +10,21 @@ from collections.abc import Iterable
 from pmcheck.context import Context
 from pmcheck.findings import Finding, Severity
 from pmcheck.judgements import is_overdue
-from pmcheck.markdown import link
+from pmcheck.markdown import Markdown, code, link
 from pmcheck.model import zone
 from pmcheck.repository import Repository
 from pmcheck.view.agenda import agenda
 from pmcheck.view.closures import closures
 from pmcheck.view.escalations import ESCALATION_CODE, escalations
-from pmcheck.view.findings import finding_rows, rule_link
+from pmcheck.view.decisions import decisions
+from pmcheck.view.findings import finding_groups, finding_rows, rule_link
 from pmcheck.view.lifetimes import Life, life_of
+from pmcheck.view.owners import owner_load
 from pmcheck.view.policy import policy_view
 from pmcheck.view.records import Counts, FlaggedRepeat, History, IndexRow, InvalidFile, LogView, marker
 from pmcheck.view.repeats import recurrences as recurrence_rows
 from pmcheck.view.roadmap import roadmap
-from pmcheck.view.text import DASH
+from pmcheck.view.text import DASH, day
 from pmcheck.view.trend import trend as trend_of
 
 
@@ -55,11 +57,11 @@ def build_view(
     log_dir = posixpath.dirname(policy.log) or "."
     index = tuple(
         IndexRow(
-            id=link(pm.id, posixpath.relpath(pm.path, log_dir)),
+            id=link(code(pm.id), posixpath.relpath(pm.path, log_dir)),
             title=pm.title,
             severity=pm.severity,
             status=pm.status,
-            started=pm.incident.started_at.astimezone(tz).date(),
+            started=day(pm.incident.started_at.astimezone(tz).date()),
             open_actions=sum(1 for life in lives_by_pm.get(pm.id, ()) if not life.terminal),
             actions=len(pm.actions),
             findings=by_pm.get(pm.id, 0),
@@ -75,13 +77,19 @@ def build_view(
         if d.postmortem is None
     )
     open_lives = [life for life in lives if not life.terminal]
-    overdue = [life for life in open_lives if is_overdue(life.action.due, as_of)]
+    # A done action past its due date awaits verification (PM305), it is not late work.
+    overdue = [
+        life for life in open_lives if is_overdue(life.action.due, as_of) and life.action.status != "done"
+    ]
     severities = Counter(f.severity for f in findings if not f.notice)
     flagged = tuple(
-        FlaggedRepeat(rule_link(f), f.postmortem or DASH, f.message)
+        FlaggedRepeat(rule_link(f), code(f.postmortem) if f.postmortem else Markdown(DASH), f.message)
         for f in sorted(findings, key=lambda f: (f.postmortem or "", f.code, f.message))
         if f.code.startswith("PM5") and not f.notice
     )
+    unescalated = frozenset(f.action for f in findings if f.code == ESCALATION_CODE and f.action is not None and not f.notice)
+    needed = decisions(findings, {life.action.id: life for life in lives}, corpus.by_id, ctx)
+    titles = {pm.path: (pm.id, pm.title) for pm in postmortems}
     return LogView(
         as_of=as_of,
         marker=marker(as_of),
@@ -93,21 +101,24 @@ def build_view(
             open_critical=sum(1 for life in open_lives if life.critical),
             overdue=len(overdue),
             overdue_critical=sum(1 for life in overdue if life.critical),
+            missing_escalations=sum(1 for f in findings if f.code == ESCALATION_CODE and not f.notice),
+            decisions=len(needed),
             errors=severities.get(Severity.ERROR, 0),
             warnings=severities.get(Severity.WARNING, 0),
             infos=severities.get(Severity.INFO, 0),
         ),
         policy=policy_view(policy),
-        findings=finding_rows(findings),
-        agenda=agenda(lives, ctx),
+        agenda=agenda(lives, ctx, unescalated),
         trend=trend,
-        escalations=escalations(
-            lives, ctx, frozenset(f.action for f in findings if f.code == ESCALATION_CODE and f.action is not None)
-        ),
+        decisions=needed,
+        escalations=escalations(lives, ctx, unescalated),
         closures=closures(lives, trend.start, as_of),
         roadmap=roadmap(lives, policy, as_of),
         recurrences=recurrences,
         flagged_repeats=flagged,
+        owners=owner_load(lives, repository.roster, as_of),
+        findings=finding_groups(findings, titles, log_dir),
+        finding_counts=finding_rows(findings),
         index=index,
         invalid=invalid,
     )

@@ -8,10 +8,10 @@ from typing import Any
 
 from pmcheck.context import Context
 from pmcheck.judgements import passed_rungs
-from pmcheck.markdown import Markdown, emphasis
+from pmcheck.markdown import BR, Markdown, code, emphasis, escape
 from pmcheck.view.lifetimes import Life
 from pmcheck.view.records import EscalationRow
-from pmcheck.view.text import DASH, owner_cell, rung_words
+from pmcheck.view.text import DASH, day, due_cell, owner_cell, rung_words
 
 # overdue-action-not-escalated: the escalation section shows its findings and honours its waivers.
 ESCALATION_CODE = "PM206"
@@ -69,20 +69,25 @@ def escalations(lives: list[Life], ctx: Context, unescalated: frozenset[str]) ->
         waived = _waived_until(life, unescalated) if state.missing else None
         assert action.due is not None
         days_over = (as_of - action.due).days
-        row = EscalationRow(
-            action=action.id,
-            postmortem=pm.id,
-            priority=action.priority,
-            owner=owner_cell(action),
-            due=action.due,
-            days_over=days_over,
-            rung=state.rung,
-            escalate_to=state.target or emphasis("nobody named"),
-            sponsor=pm.executive_sponsor or emphasis("none"),
-            escalated_on=state.escalated_on.isoformat() if state.escalated_on else DASH,
-            plan_updated=state.plan_updated.isoformat() if state.plan_updated else DASH,
+        sponsor = code(pm.executive_sponsor) if pm.executive_sponsor else emphasis("no sponsor")
+        target = code(state.target) if state.target else emphasis("nobody named")
+        if state.escalated_on is None:
+            escalated = Markdown(DASH)
+        else:
+            plan = day(state.plan_updated) if state.plan_updated else emphasis("not updated")
+            escalated = Markdown(f"{day(state.escalated_on)}{BR}{plan}")
+        if waived:
             # A waiver the check honoured is shown as such, so the log agrees with a green run.
-            state=f"missing, PM206 waived until {waived}" if waived else Markdown("**missing**") if state.missing else "escalated",
+            shown = Markdown(f"missing, PM206 waived until{BR}{day(waived)}")
+        else:
+            shown = Markdown("**missing**" if state.missing else "escalated")
+        row = EscalationRow(
+            action=Markdown(f"{code(action.id)} {escape(action.priority)} · {escape(action.title)}"),
+            owner=Markdown(f"{owner_cell(action)} / {sponsor}"),
+            due=due_cell(action.due, as_of),
+            escalate_to=Markdown(f"{target} ({escape(state.rung)})"),
+            escalated=escalated,
+            state=shown,
         )
         rows.append(((not state.missing, policy.priority_rank(action.priority), -days_over, action.id), row))
     rows.sort(key=lambda r: r[0])

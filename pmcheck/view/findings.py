@@ -1,14 +1,15 @@
-"""Governance findings: what ``pmcheck check`` reports on the same files and date."""
+"""Governance findings: what ``pmcheck check`` reports on the same files and date, by rule and by file."""
 
 from __future__ import annotations
 
+import posixpath
 from collections import Counter
 from collections.abc import Sequence
 
-from pmcheck.findings import Finding
-from pmcheck.markdown import Markdown, link
+from pmcheck.findings import Finding, Severity
+from pmcheck.markdown import Markdown, code, escape, file_link, link
 from pmcheck.reference import DOCS_URL, anchor
-from pmcheck.view.records import FindingRow
+from pmcheck.view.records import FindingGroup, FindingLine, FindingRow
 
 
 def rule_link(finding: Finding) -> Markdown:
@@ -28,3 +29,33 @@ def finding_rows(findings: Sequence[Finding]) -> tuple[FindingRow, ...]:
         )
         for code in sorted(counts)
     )
+
+
+def finding_groups(findings: Sequence[Finding], titles: dict[str, tuple[str, str]], log_dir: str) -> tuple[FindingGroup, ...]:
+    """Every finding at or above warning, grouped by postmortem file, each linked to its line.
+
+    Links are relative to the log's folder, so they work where GitHub shows the log.
+    """
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        if not f.notice and f.severity >= Severity.WARNING:
+            groups.setdefault(f.path, []).append(f)
+    out: list[FindingGroup] = []
+    for path in sorted(groups):
+        rel = posixpath.relpath(path, log_dir)
+        known = titles.get(path)
+        title = file_link(code(known[0]), rel) if known else file_link(code(rel), rel)
+        lines = tuple(
+            FindingLine(
+                severity=f.severity.label,
+                code=rule_link(f),
+                name=f.name,
+                where=file_link(f"line {f.line}", rel, f.line),
+                message=f.message,
+                path=f.path,
+                line=f.line,
+            )
+            for f in sorted(groups[path], key=lambda f: (f.line, f.column, f.code, f.message))
+        )
+        out.append(FindingGroup(title=Markdown(f"{title} {escape(known[1])}") if known else title, lines=lines))
+    return tuple(out)

@@ -56,7 +56,7 @@ def policy_view(policy: Policy) -> PolicyView:
         slo_clock_start=Markdown("the action's `created` date" if policy.slo_clock_start == "created" else "the incident's `resolved_at`"),
         severities=tuple(
             SeverityRow(
-                name=s.name,
+                name=f"{s.name} (critical)" if s.critical else s.name,
                 critical=yes(s.critical),
                 review_every=days(s.review_every_days),
                 postmortem_review_within=days(s.postmortem_review_within_days) if s.postmortem_review_within_days is not None else DASH,
@@ -66,7 +66,7 @@ def policy_view(policy: Policy) -> PolicyView:
         ),
         priorities=tuple(
             PriorityRow(
-                name=p.name,
+                name=f"{p.name} (critical)" if p.critical else p.name,
                 critical=yes(p.critical),
                 slo=days(p.slo_days),
                 verification="required" if p.requires_verification else "not required",

@@ -39,6 +39,221 @@ class History(Protocol):
 
 
 
+# -- header ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Counts:
+    postmortems: int
+    invalid_files: int
+    actions: int
+    open_actions: int
+    open_critical: int
+    overdue: int
+    overdue_critical: int
+    missing_escalations: int
+    decisions: int
+    errors: int
+    warnings: int
+    infos: int
+
+
+# -- review agenda ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    action: Markdown  # the id as a code span, then the title
+    priority: str
+    owner: str
+    due: Markdown
+    status: str
+    flags: Markdown
+
+
+@dataclass(frozen=True)
+class AgendaGroup:
+    """One postmortem of the agenda: the heading line and its open actions, most urgent first."""
+
+    postmortem: Markdown
+    title: str
+    severity: str
+    owner: Markdown
+    sponsor: Markdown
+    last_review: Markdown
+    next_review: Markdown
+    rows: tuple[AgendaRow, ...]
+
+
+# -- risk trend ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendWeek:
+    start: dt.date
+    end: dt.date
+    label: Markdown
+    open_critical: int
+    overdue_critical: int
+    opened: int
+    closed: int
+    slips: int
+    repeats: int
+    critical_incidents: int
+
+
+@dataclass(frozen=True)
+class Trend:
+    weeks: tuple[TrendWeek, ...]
+    start: dt.date
+    end: dt.date
+    y_max: int
+    critical_severities: str
+    critical_priorities: str
+    # What changed against the week before, in words; empty when nothing did.
+    changes: tuple[str, ...]
+    history_note: Markdown
+    palette: Markdown  # the chart's colours, bars then line, as the legend names them
+
+
+# -- decisions needed ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One line the chair reads out: what to decide, about what, and who decides."""
+
+    kind: str  # escalation, overdue, verification, closure, waiver, review
+    verb: str
+    subject: Markdown
+    detail: Markdown
+    who: Markdown
+    action: str | None
+    postmortem: str | None
+
+
+# -- escalations, closures, roadmap, repeats -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EscalationRow:
+    action: Markdown
+    owner: str
+    due: Markdown
+    escalate_to: Markdown
+    escalated: Markdown
+    state: Markdown
+
+
+@dataclass(frozen=True)
+class ClosureRow:
+    date: dt.date
+    action: Markdown
+    outcome: str
+    evidence: str
+    decided_by: Markdown
+
+
+@dataclass(frozen=True)
+class RoadmapRow:
+    due: Markdown
+    action: Markdown
+    type: str
+    owner: str
+    status: str
+
+
+@dataclass(frozen=True)
+class RoadmapMonth:
+    label: str
+    rows: tuple[RoadmapRow, ...]
+
+
+@dataclass(frozen=True)
+class RecurrenceRow:
+    postmortem: Markdown  # the repeat's id and start date
+    started: dt.date
+    earlier: Markdown
+    earlier_started: dt.date
+    days_apart: int
+    shared: str
+    fix_not_shipped: Markdown
+
+
+@dataclass(frozen=True)
+class FlaggedRepeat:
+    code: Markdown
+    postmortem: Markdown
+    message: str
+
+
+# -- owner load ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OwnerLoad:
+    owner: Markdown
+    team: str
+    open: int
+    overdue: int
+    critical: int
+    actions: Markdown  # the overdue ones, else the next due
+
+
+# -- governance findings ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FindingLine:
+    severity: str
+    code: Markdown
+    name: str
+    where: Markdown  # a link to the file's line, relative to the log's folder
+    message: str
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class FindingGroup:
+    """The findings of one postmortem (or of one file that did not load)."""
+
+    title: Markdown
+    lines: tuple[FindingLine, ...]
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    code: Markdown
+    name: str
+    severity: str
+    count: int
+
+
+# -- postmortem index ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    id: Markdown
+    title: str
+    severity: str
+    status: str
+    started: Markdown
+    open_actions: int
+    actions: int
+    findings: int
+
+
+@dataclass(frozen=True)
+class InvalidFile:
+    path: str
+    codes: str
+
+
+# -- policy in force (the appendix) ----------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class SeverityRow:
     name: str
@@ -77,164 +292,22 @@ class PolicyView:
 
 
 @dataclass(frozen=True)
-class Counts:
-    postmortems: int
-    invalid_files: int
-    actions: int
-    open_actions: int
-    open_critical: int
-    overdue: int
-    overdue_critical: int
-    errors: int
-    warnings: int
-    infos: int
-
-
-@dataclass(frozen=True)
-class AgendaRow:
-    action: str
-    postmortem: str
-    severity: str
-    priority: str
-    title: str
-    owner: str
-    due: str
-    days: str
-    status: str
-    evidence: int
-    escalation: str
-
-
-@dataclass(frozen=True)
-class TrendWeek:
-    start: dt.date
-    end: dt.date
-    label: Markdown
-    open_critical: int
-    overdue_critical: int
-    opened: int
-    closed: int
-    slips: int
-    repeats: int
-    critical_incidents: int
-
-
-@dataclass(frozen=True)
-class Trend:
-    weeks: tuple[TrendWeek, ...]
-    start: dt.date
-    end: dt.date
-    y_max: int
-    critical_severities: str
-    critical_priorities: str
-    directions: tuple[str, ...]
-    history_note: Markdown
-
-
-@dataclass(frozen=True)
-class EscalationRow:
-    action: str
-    postmortem: str
-    priority: str
-    owner: str
-    due: dt.date
-    days_over: int
-    rung: str
-    escalate_to: str
-    sponsor: str
-    escalated_on: str
-    plan_updated: str
-    state: str
-
-
-@dataclass(frozen=True)
-class ClosureRow:
-    date: dt.date
-    action: str
-    postmortem: str
-    priority: str
-    title: str
-    outcome: str
-    evidence: str
-    decided_by: str
-
-
-@dataclass(frozen=True)
-class RoadmapRow:
-    action: str
-    postmortem: str
-    type: str
-    priority: str
-    title: str
-    owner: str
-    due: str
-    status: str
-
-
-@dataclass(frozen=True)
-class RoadmapMonth:
-    label: str
-    rows: tuple[RoadmapRow, ...]
-
-
-@dataclass(frozen=True)
-class RecurrenceRow:
-    postmortem: str
-    started: dt.date
-    earlier: str
-    earlier_started: dt.date
-    days_apart: int
-    shared: str
-    fix_not_shipped: Markdown
-
-
-@dataclass(frozen=True)
-class FlaggedRepeat:
-    code: Markdown
-    postmortem: str
-    message: str
-
-
-@dataclass(frozen=True)
-class IndexRow:
-    id: Markdown
-    title: str
-    severity: str
-    status: str
-    started: dt.date
-    open_actions: int
-    actions: int
-    findings: int
-
-
-@dataclass(frozen=True)
-class InvalidFile:
-    path: str
-    codes: str
-
-
-@dataclass(frozen=True)
-class FindingRow:
-    code: Markdown
-    name: str
-    severity: str
-    count: int
-
-
-@dataclass(frozen=True)
 class LogView:
     as_of: dt.date
     marker: Markdown
     counts: Counts
     policy: PolicyView
-    findings: tuple[FindingRow, ...]
-    agenda: tuple[AgendaRow, ...]
+    agenda: tuple[AgendaGroup, ...]
     trend: Trend
+    decisions: tuple[Decision, ...]
     escalations: tuple[EscalationRow, ...]
     closures: tuple[ClosureRow, ...]
     roadmap: tuple[RoadmapMonth, ...]
     recurrences: tuple[RecurrenceRow, ...]
     flagged_repeats: tuple[FlaggedRepeat, ...]
+    owners: tuple[OwnerLoad, ...]
+    findings: tuple[FindingGroup, ...]
+    finding_counts: tuple[FindingRow, ...]
     index: tuple[IndexRow, ...]
     invalid: tuple[InvalidFile, ...]
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pmcheck.judgements import unshipped_fixes
-from pmcheck.markdown import Markdown, join
+from pmcheck.markdown import BR, Markdown, code, join
 from pmcheck.model import Postmortem, zone
 from pmcheck.policy import Policy
 from pmcheck.view.records import RecurrenceRow
-from pmcheck.view.text import DASH
+from pmcheck.view.text import DASH, day
 
 
 def recurrences(postmortems: list[Postmortem], by_id: dict[str, Postmortem], policy: Policy) -> tuple[RecurrenceRow, ...]:
@@ -29,13 +29,13 @@ def recurrences(postmortems: list[Postmortem], by_id: dict[str, Postmortem], pol
         earlier_started = earlier.incident.started_at.astimezone(tz).date()
         rows.append(
             RecurrenceRow(
-                postmortem=later.id,
+                postmortem=Markdown(f"{code(later.id)}{BR}{day(started)}"),
                 started=started,
-                earlier=earlier.id,
+                earlier=Markdown(f"{code(earlier.id)}{BR}{day(earlier_started)}"),
                 earlier_started=earlier_started,
                 days_apart=(started - earlier_started).days,
                 shared=", ".join(shared) or DASH,
-                fix_not_shipped=Markdown("**" + join(sorted(open_fixes)) + "**") if open_fixes else Markdown("no: every fix had shipped"),
+                fix_not_shipped=Markdown("**" + join([code(a) for a in sorted(open_fixes)], BR) + "**") if open_fixes else Markdown("no: every fix had shipped"),
             )
         )
     rows.sort(key=lambda r: (-r.started.toordinal(), r.postmortem, r.earlier))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pmcheck.judgements import is_overdue
+from pmcheck.markdown import Markdown, code, escape
 from pmcheck.policy import Policy
 from pmcheck.view.lifetimes import Life
 from pmcheck.view.records import RoadmapMonth, RoadmapRow
-from pmcheck.view.text import DASH, owner_cell
+from pmcheck.view.text import due_cell, owner_cell
 
 ROADMAP_TYPES = ("prevent", "detect", "mitigate")
 
@@ -34,15 +34,11 @@ def roadmap(lives: list[Life], policy: Policy, as_of: dt.date) -> tuple[RoadmapM
                 label=label,
                 rows=tuple(
                     RoadmapRow(
-                        action=life.action.id,
-                        postmortem=life.pm.id,
+                        due=due_cell(life.action.due, as_of),
+                        action=Markdown(f"{code(life.action.id)} {escape(life.action.priority)} · {escape(life.action.title)}"),
                         type=life.action.type,
-                        priority=life.action.priority,
-                        title=life.action.title,
                         owner=owner_cell(life.action),
-                        due=life.action.due.isoformat() if life.action.due else DASH,
-                        status=life.action.status
-                        + (" (overdue)" if is_overdue(life.action.due, as_of) else ""),
+                        status=life.action.status,
                     )
                     for life in members
                 ),

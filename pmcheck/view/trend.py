@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 
 from pmcheck.markdown import Markdown
@@ -10,6 +11,9 @@ from pmcheck.model import Postmortem, parse_date, zone
 from pmcheck.policy import Policy
 from pmcheck.view.lifetimes import Life
 from pmcheck.view.records import History, RecurrenceRow, Trend, TrendWeek
+
+# Overdue bars in red, the open line in blue: told apart by colour and named in the title.
+PALETTE = ("#d73a49", "#0366d6")
 
 
 def moved_later(old: dt.date | None, new: dt.date | None) -> bool:
@@ -62,7 +66,7 @@ def trend(
         TrendWeek(
             start=end - dt.timedelta(days=6),
             end=end,
-            label=Markdown(end.strftime("%m-%d")),
+            label=Markdown(_label(end, ends[i - 1] if i else None)),
             open_critical=sum(1 for life in critical if life.open_on(end)),
             overdue_critical=sum(1 for life in critical if life.overdue_on(end)),
             opened=opened[i],
@@ -86,18 +90,31 @@ def trend(
         weeks=weeks,
         start=first,
         end=as_of,
-        y_max=max([1] + [max(w.open_critical, w.overdue_critical) for w in weeks]),
+        y_max=_axis_top(max([0] + [max(w.open_critical, w.overdue_critical) for w in weeks])),
         critical_severities="/".join(critical_severities) or "critical",
         critical_priorities="/".join(critical_priorities) or "critical",
-        directions=directions(weeks, "/".join(critical_severities) or "critical"),
+        changes=changes(weeks, "/".join(critical_severities) or "critical"),
         history_note=Markdown(note),
+        palette=Markdown(", ".join(PALETTE)),
     )
 
 
-def directions(weeks: Sequence[TrendWeek], severities: str) -> tuple[str, ...]:
-    """Week over week, in words: "overdue critical actions rose from 2 to 5"."""
+def _label(end: dt.date, before: dt.date | None) -> str:
+    """A week's label on the chart: the year only on the first week and where it changes."""
+    if before is None or before.year != end.year:
+        return f"{end:%b} {end.day} '{end:%y}"
+    return f"{end:%b} {end.day}"
+
+
+def _axis_top(top: int) -> int:
+    """The y-axis maximum: room above the tallest bar or point so Mermaid never clips it."""
+    return max(2, top + max(1, math.ceil(top / 5)))
+
+
+def changes(weeks: Sequence[TrendWeek], severities: str) -> tuple[str, ...]:
+    """What changed against the week before, in words: "overdue critical actions rose from 0 to 1"."""
     if len(weeks) < 2:
-        return ("One week shown; nothing to compare.",)
+        return ()
     before, now = weeks[-2], weeks[-1]
     series = (
         ("open critical actions", "open_critical"),
@@ -111,10 +128,6 @@ def directions(weeks: Sequence[TrendWeek], severities: str) -> tuple[str, ...]:
     out = []
     for label, attr in series:
         a, b = getattr(before, attr), getattr(now, attr)
-        if b > a:
-            out.append(f"{label} rose from {a} to {b}")
-        elif b < a:
-            out.append(f"{label} fell from {a} to {b}")
-        else:
-            out.append(f"{label} unchanged at {b}")
+        if b != a:
+            out.append(f"{label} {'rose' if b > a else 'fell'} from {a} to {b}")
     return tuple(out)
