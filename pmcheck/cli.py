@@ -163,6 +163,17 @@ def render(
     ctx.exit(render_command(ctx.obj["repo"], ctx.obj["config"], directory, check_only, as_of, to_stdout, not no_cache))
 
 
+@cli.command("pre-commit")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--as-of", type=DATE, help="Date the check and the log use (default: today; the log is compared at the date it records).")
+@click.pass_context
+def pre_commit(ctx: click.Context, paths: tuple[str, ...], as_of: dt.date | None) -> None:
+    """Check PATHS, then regenerate the log if they pass and it is stale (the pmcheck-render hook)."""
+    from pmcheck.commit_flow import run_commit_hook
+
+    ctx.exit(run_commit_hook(ctx.obj["repo"], ctx.obj["config"], paths, as_of, _use_color()))
+
+
 @cli.command()
 @click.option("--since", type=DATE, help="Only changes committed on or after this date.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)

@@ -196,3 +196,35 @@ def render_command(
         raise UsageError(f"cannot write {log}: {error.strerror or error}") from None
     click.echo(f"{'wrote' if wrote else 'unchanged:'} {log} (as of {day})")
     return 0
+
+
+def refresh_command(repo: str | None, config: str | None, as_of: dt.date | None) -> int:
+    """Regenerate the log only when it is stale: 0 when it was current, 1 when it was rewritten.
+
+    The pre-commit flow's second half. The log is compared at the date it records (as
+    ``render --check`` does), so a new day alone never rewrites it; a stale log is rendered as
+    of ``as_of`` (default: today) and the commit stops once so the new log can be added.
+    """
+    root, policy = load_context(repo, config, None)
+    path = root / policy.log
+    log = policy.log
+    old: str | None = None
+    try:
+        old = read_bytes(path, LOG_LIMIT, root).decode("utf-8", errors="replace")
+    except Refused as refused:
+        if not refused.missing:
+            raise UsageError(f"cannot read {log}: {refused.reason}") from None
+    history = load_log_history(root, policy)
+    recorded = as_of or (recorded_as_of(old) if old is not None else None)
+    if old is not None and recorded is not None and build_log(root, policy, recorded, history) == old:
+        return 0
+    day = as_of_date(policy, as_of)
+    text = build_log(root, policy, day, history)
+    refuse_symlinks(path, root)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, text, root)
+    except OSError as error:
+        raise UsageError(f"cannot write {log}: {error.strerror or error}") from None
+    click.echo(f"{log} regenerated (as of {day}): add it with `git add {log}` and commit again")
+    return 1

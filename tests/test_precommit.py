@@ -55,8 +55,12 @@ def test_hooks_are_declared_as_documented() -> None:
     assert list(found) == ["pmcheck", "pmcheck-render", "pmcheck-render-check"]
     check = found["pmcheck"]
     assert (check["entry"], check["language"], check["require_serial"], check["types"]) == ("pmcheck check", "python", True, ["yaml"])
-    for name in ("pmcheck-render", "pmcheck-render-check"):
-        assert (found[name]["pass_filenames"], found[name]["always_run"]) == (False, True)
+    # pmcheck-render checks the files it is handed, then renders: it takes the same files as
+    # pmcheck and still runs when none is staged (people.yaml or pmcheck.yaml changed the log).
+    render = found["pmcheck-render"]
+    assert (render["entry"], render["files"], render["types"], render["always_run"]) == ("pmcheck pre-commit", check["files"], ["yaml"], True)
+    assert render.get("pass_filenames", True) is True
+    assert (found["pmcheck-render-check"]["pass_filenames"], found["pmcheck-render-check"]["always_run"]) == (False, True)
     assert found["pmcheck-render-check"]["entry"] == "pmcheck render --check"
 
 
@@ -223,7 +227,7 @@ def test_commits_are_checked_and_the_log_is_regenerated_once(tmp_path: Path) -> 
     _run(["git", "add", "-A"], consumer, env)
     first = commit("Add the first postmortem")
     assert first.returncode == 1, first.stdout + first.stderr
-    assert "pmcheck render" in first.stdout and "Failed" in first.stdout
+    assert "then render the log" in first.stdout and "Failed" in first.stdout
     assert (consumer / "RELIABILITY_LOG.md").is_file()
     _run(["git", "add", "RELIABILITY_LOG.md"], consumer, env)
     again = commit("Add the first postmortem")
