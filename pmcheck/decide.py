@@ -10,20 +10,52 @@ change (they become notices, which never fail a run).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from pmcheck.context import Context, Corpus
-from pmcheck.findings import DataPath, Finding, Severity
+from pmcheck.context import Context, Corpus, Document
+from pmcheck.findings import Finding, Severity, Violation, pointer
 from pmcheck.model import Action, Postmortem, Waiver
 from pmcheck.rules import REGISTRY
 
 # Findings that can appear on an unchanged file just because a day passed (each rule says so).
 TIME_DRIVEN = frozenset(code for code, rule in REGISTRY.items() if rule.time_driven)
 WAIVER_CODES = frozenset({"PM901", "PM902", "PM903"})
+# --select/--ignore and the reported files never hide a run that checked nothing (PM905): a
+# silent pass is a failure.
+ALWAYS_REPORTED = frozenset({"PM905"})
 
-# Builds a located finding: (code, postmortem, data path, message, hint, action).
-Locate = Callable[[str, Postmortem, DataPath, str, str, "Action | None"], Finding]
+# (line, column, end line, end column), 1-based.
+Span = tuple[int, int, int, int]
+# Where a finding about a whole file, or about the run itself, points.
+START: Span = (1, 1, 1, 1)
+
+
+def finding(v: Violation, path: str, span: Span, postmortem: str | None = None) -> Finding:
+    """The one place a Finding is built: ``v`` at ``span`` of ``path``, named by its rule and
+    given the rule's default severity unless the rule chose one (``decide`` applies the policy)."""
+    rule = REGISTRY[v.code]
+    line, column, end_line, end_column = span
+    return Finding(
+        path=path,
+        line=line,
+        column=column,
+        code=v.code,
+        end_line=end_line,
+        end_column=end_column,
+        name=rule.name,
+        severity=v.severity or rule.severity,
+        message=v.message,
+        hint=v.hint,
+        pointer=pointer(v.at),
+        postmortem=v.postmortem or postmortem,
+        action=v.action,
+    )
+
+
+def locate(v: Violation, document: Document, postmortem: str | None = None) -> Finding:
+    """``v`` located in ``document`` through its data path (the nearest ancestor that exists)."""
+    return finding(v, document.path, document.loaded.spans.locate(v.at), postmortem)
 
 
 @dataclass(frozen=True)
@@ -81,23 +113,26 @@ def _judge(waiver: Waiver, pm: Postmortem, action: Action | None, ctx: Context) 
     return None
 
 
-def _waiver_findings(
-    states: list[_WaiverState], used: set[int], ctx: Context
-) -> list[tuple[str, _WaiverState, DataPath, str, str]]:
-    """(code, waiver, where to point, message, hint) for each waiver that is itself a finding."""
-    out: list[tuple[str, _WaiverState, DataPath, str, str]] = []
+def _waiver_violations(states: list[_WaiverState], used: set[int], ctx: Context) -> list[tuple[Postmortem, Violation]]:
+    """Each waiver that is itself a finding (PM901, PM902, PM903), with its postmortem."""
+    out: list[tuple[Postmortem, Violation]] = []
     for n, state in enumerate(states):
         w = state.waiver
         where = f"action {state.action.id}" if state.action else f"postmortem {state.pm.id}"
+
+        def add(code: str, at: tuple[str | int, ...], message: str, hint: str) -> None:
+            action = state.action.id if state.action is not None else None
+            out.append((state.pm, Violation(code, at, message, hint, action=action, postmortem=state.pm.id)))
+
         if state.problem == "expired":
-            out.append(("PM901", state, w.at + ("expires",), f"waiver of {w.rule} on {where} expired on {w.expires}", "renew it with a new approval or fix what it waived"))
+            add("PM901", w.at + ("expires",), f"waiver of {w.rule} on {where} expired on {w.expires}", "renew it with a new approval or fix what it waived")
         elif state.problem == "too-long":
             limit = ctx.as_of + dt.timedelta(days=ctx.policy.waiver_max_days)
-            out.append(("PM902", state, w.at + ("expires",), f"waiver of {w.rule} on {where} expires {w.expires}, after the {ctx.policy.waiver_max_days}-day limit ({limit})", f"set `expires:` on or before {limit}"))
+            add("PM902", w.at + ("expires",), f"waiver of {w.rule} on {where} expires {w.expires}, after the {ctx.policy.waiver_max_days}-day limit ({limit})", f"set `expires:` on or before {limit}")
         elif state.problem == "self-approved":
-            out.append(("PM902", state, w.at + ("approved_by",), f"waiver of {w.rule} on {where} is approved by {w.approved_by}, who owns what it waives", "have someone other than the owner approve it"))
+            add("PM902", w.at + ("approved_by",), f"waiver of {w.rule} on {where} is approved by {w.approved_by}, who owns what it waives", "have someone other than the owner approve it")
         elif n not in used:
-            out.append(("PM903", state, w.at, f"waiver of {w.rule} on {where} suppresses nothing", "remove the waiver; nothing it waives is reported"))
+            add("PM903", w.at, f"waiver of {w.rule} on {where} suppresses nothing", "remove the waiver; nothing it waives is reported")
     return out
 
 
@@ -107,9 +142,12 @@ def decide(
     ctx: Context,
     selection: Selection,
     reported_paths: frozenset[str] | None,
-    locate: Locate,
 ) -> list[Finding]:
-    """Apply overrides, waivers, selection, path filter and PR-mode demotion; sorted result."""
+    """Apply overrides, waivers, selection, path filter and PR-mode demotion; sorted result.
+
+    ``raw`` are the located findings of the run; the waivers' own findings are located here, in
+    their postmortem's document in ``corpus``.
+    """
     policy = ctx.policy
     states: list[_WaiverState] = []
     by_target: dict[tuple[str, str | None, str], list[int]] = {}
@@ -135,8 +173,9 @@ def decide(
                 continue
         kept.append(finding)
 
-    for code, state, at, message, hint in _waiver_findings(states, used, ctx):
-        kept.append(locate(code, state.pm, at, message, hint, state.action))
+    documents = {d.path: d for d in corpus.documents}
+    for pm, violation in _waiver_violations(states, used, ctx):
+        kept.append(locate(violation, documents[pm.path]))
 
     out: list[Finding] = []
     git = ctx.git
@@ -146,9 +185,9 @@ def decide(
             continue
         if isinstance(override, Severity):
             finding = replace(finding, severity=override)
-        if not selection.wants(finding.code):
-            continue
-        if reported_paths is not None and finding.path not in reported_paths:
+        if finding.code not in ALWAYS_REPORTED and (
+            not selection.wants(finding.code) or (reported_paths is not None and finding.path not in reported_paths)
+        ):
             continue
         if git is not None and git.pull_request and finding.code in TIME_DRIVEN:
             touched = (

@@ -11,13 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pmcheck.context import Context, Corpus, Document, GitFacts
-from pmcheck.decide import Selection, decide
-from pmcheck.findings import DataPath, Finding, Result, Severity, Violation, pointer
-from pmcheck.model import Action, Postmortem
+from pmcheck.decide import START, Selection, decide, finding, locate
+from pmcheck.findings import Finding, Result, Violation
 from pmcheck.policy import Policy, find_root, load_policy
 from pmcheck.reads import Reads, visible, visible_corpus
 from pmcheck.repository import Repository, discover, load_repository, select
-from pmcheck.rules import REGISTRY, Rule
+from pmcheck.rules import REGISTRY
 
 
 @dataclass(frozen=True)
@@ -43,32 +42,9 @@ def as_of_date(policy: Policy, given: dt.date | None) -> dt.date:
     return given if given is not None else policy.today()
 
 
-def _finding(
-    rule: Rule,
-    document: Document,
-    at: DataPath,
-    message: str,
-    hint: str,
-    postmortem: str | None,
-    action: str | None,
-    severity: Severity | None = None,
-) -> Finding:
-    line, column, end_line, end_column = document.loaded.spans.locate(at)
-    return Finding(
-        path=document.path,
-        line=line,
-        column=column,
-        code=rule.code,
-        end_line=end_line,
-        end_column=end_column,
-        name=rule.name,
-        severity=severity or rule.severity,
-        message=message,
-        hint=hint,
-        pointer=pointer(at),
-        postmortem=postmortem,
-        action=action,
-    )
+def nothing_found(where: str) -> Violation:
+    """PM905: the run found no postmortem file in ``where`` (paths given, or the policy's globs)."""
+    return Violation("PM905", (), f"no postmortem files found in {where}", "check the paths given, or `postmortems:` in pmcheck.yaml")
 
 
 def run_rules(corpus: Corpus, ctx: Context, documents: Iterable[Document] | None = None) -> list[Finding]:
@@ -77,10 +53,9 @@ def run_rules(corpus: Corpus, ctx: Context, documents: Iterable[Document] | None
     targets = list(documents) if documents is not None else corpus.documents
     findings: list[Finding] = []
 
-    def emit(rule: Rule, document: Document, v: Violation, default_pm: str | None) -> None:
+    def emit(document: Document, v: Violation, default_pm: str | None) -> None:
         doc = by_path.get(v.path, document) if v.path is not None else document
-        pm = v.postmortem or (doc.postmortem.id if doc.postmortem is not None else default_pm)
-        findings.append(_finding(rule, doc, v.at, v.message, v.hint, pm, v.action, v.severity))
+        findings.append(locate(v, doc, doc.postmortem.id if doc.postmortem is not None else default_pm))
 
     rules = list(REGISTRY.values())
     reads = {rule.code: Reads.parse(rule.reads) for rule in rules}
@@ -91,20 +66,20 @@ def run_rules(corpus: Corpus, ctx: Context, documents: Iterable[Document] | None
                 continue
             if rule.scope == "raw":
                 for v in rule.check(document, ctx):
-                    emit(rule, document, v, raw_id)
+                    emit(document, v, raw_id)
             elif rule.scope == "document" and document.postmortem is not None:
                 # A rule never sees a value that breaks the schema: only what it may judge.
                 pm = visible(document.postmortem, reads[rule.code])
                 if pm is None:
                     continue
                 for v in rule.check(pm, ctx):
-                    emit(rule, document, v, pm.id)
+                    emit(document, v, pm.id)
     for rule in rules:
         if rule.scope == "corpus" and rule.check is not None:
             for v in rule.check(visible_corpus(corpus, reads[rule.code]), ctx):
                 if v.path is None or v.path not in by_path:
                     raise AssertionError(f"{rule.code}: corpus violations must name their file")
-                emit(rule, by_path[v.path], v, None)
+                emit(by_path[v.path], v, None)
     return findings
 
 
@@ -154,54 +129,17 @@ def _result(repository: Repository, ctx: Context, options: CheckOptions, reporte
     targets = [d for d in corpus.documents if d.path in reported_set]
     raw: list[Finding] = []
     raw_ids = {d.path: _raw_id(d) for d in corpus.documents}
-    for issue in repository.issues:
-        rule = REGISTRY[issue.code]
-        raw.append(
-            Finding(
-                path=issue.path,
-                line=issue.line,
-                column=issue.column,
-                code=issue.code,
-                end_line=issue.end_line,
-                end_column=issue.end_column,
-                name=rule.name,
-                severity=rule.severity,
-                message=issue.message,
-                hint=issue.hint,
-                pointer=pointer(issue.at),
-                postmortem=raw_ids.get(issue.path),
-                action=None,
-            )
-        )
+    raw.extend(finding(issue.violation, issue.path, issue.span, raw_ids.get(issue.path)) for issue in repository.issues)
     raw.extend(run_rules(corpus, ctx, targets))
-    by_path = {d.path: d for d in corpus.documents}
-
-    def locate(code: str, pm: Postmortem, at: DataPath, message: str, hint: str, action: Action | None) -> Finding:
-        return _finding(REGISTRY[code], by_path[pm.path], at, message, hint, pm.id, action.id if action else None)
-
     notes: list[str] = []
     if repository.roster is None:
         notes.append(f"no {ctx.policy.people} found: owner roster rules (PM103, PM104, PM105 roles) were skipped")
-    findings = decide(raw, corpus, ctx, options.selection, reported_set, locate)
     pull_request = ctx.git is not None and ctx.git.pull_request
     if not reported and not pull_request:
-        rule = REGISTRY["PM905"]
         where = ", ".join(options.paths) if options.paths else ", ".join(ctx.policy.postmortems)
-        nothing = Finding(
-            path=".",
-            line=1,
-            column=1,
-            code=rule.code,
-            end_line=1,
-            end_column=1,
-            name=rule.name,
-            severity=rule.severity,
-            message=f"no postmortem files found in {where}",
-            hint="check the paths given, or `postmortems:` in pmcheck.yaml",
-        )
-        # --select/--ignore never hide an empty run: a silent pass is a failure.
-        findings = decide([nothing], Corpus([]), ctx, Selection(), None, locate)
-    elif pull_request and not reported:
+        raw.append(finding(nothing_found(where), ".", START))
+    findings = decide(raw, corpus, ctx, options.selection, reported_set)
+    if pull_request and not reported:
         notes.append("no postmortem changed since the base; nothing to check")
     reported_pms = [d.postmortem for d in targets if d.postmortem is not None]
     return Result(

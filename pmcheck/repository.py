@@ -20,7 +20,7 @@ from pmcheck import files
 from pmcheck.cache import Cache, Entry, fingerprint, open_cache
 from pmcheck.context import Corpus, Document
 from pmcheck.errors import UsageError
-from pmcheck.findings import DataPath
+from pmcheck.findings import DataPath, Violation
 from pmcheck.loader import DEFAULT_LIMITS, Limits, Loaded, load_bytes, read_source
 from pmcheck.model import build_postmortem, zone
 from pmcheck.people import Roster, load_roster
@@ -44,6 +44,15 @@ class LoadIssue:
     end_line: int
     end_column: int
     at: DataPath = ()
+
+    @property
+    def violation(self) -> Violation:
+        return Violation(self.code, self.at, self.message, self.hint, path=self.path)
+
+    @property
+    def span(self) -> tuple[int, int, int, int]:
+        """Where the loader or the schema stage located it (a syntax error has no data path)."""
+        return (self.line, self.column, self.end_line, self.end_column)
 
 
 @dataclass
