@@ -22,17 +22,16 @@ from pathlib import Path
 import click
 import jinja2
 
-from pmcheck.context import Context
-from pmcheck.engine import as_of_date, check_repository, load_context
+from pmcheck.context import Context, Corpus
+from pmcheck.decide import START, Selection, decide, finding
+from pmcheck.engine import as_of_date, check_repository, load_context, nothing_found
 from pmcheck.errors import ConfigError, GitError, UsageError
 from pmcheck.files import LOG_LIMIT, Refused, read_bytes, refuse_symlinks, write_atomically
-from pmcheck.findings import Severity
+from pmcheck.findings import Finding, Severity, Violation
 from pmcheck.policy import Policy
-from pmcheck.reporters.text import display_path
+from pmcheck.reporters.text import finding_lines, shown_path
 from pmcheck.repository import discover, load_repository
 from pmcheck.sandbox import ENV_OPTIONS, TemplateFailure, render_repository_template
-from pmcheck.rules.operating_log_stale import CODE as STALE_CODE
-from pmcheck.rules.operating_log_stale import NAME as STALE_NAME
 from pmcheck.view import History, LogView, build_view, marker
 
 TEMPLATE = "reliability_log.md.j2"
@@ -102,14 +101,19 @@ def render_log(view: LogView, root: Path, policy: Policy) -> str:
 
 
 def build_log(
-    root: Path, policy: Policy, as_of: dt.date, history: History | None = None, use_cache: bool = True
+    root: Path,
+    policy: Policy,
+    as_of: dt.date,
+    history: History | None = None,
+    use_cache: bool = True,
+    files: list[str] | None = None,
 ) -> str:
     """Load, check, build the view and render: the whole log as of ``as_of``.
 
     ``history`` (``pmcheck.history.load_history``) adds the due-date moves git shows without a
-    record to the trend's deadline slips.
+    record to the trend's deadline slips; ``files`` are the postmortems (default: discovered).
     """
-    repository = load_repository(root, policy, discover(root, policy), use_cache=use_cache)
+    repository = load_repository(root, policy, discover(root, policy) if files is None else files, use_cache=use_cache)
     result = check_repository(repository, Context(policy, repository.roster, as_of))
     return render_log(build_view(repository, result.findings, as_of, history), root, policy)
 
@@ -128,15 +132,25 @@ def load_log_history(root: Path, policy: Policy) -> History | None:
         return None
 
 
+def _report(root: Path, violation: Violation, path: str, policy: Policy, as_of: dt.date) -> Finding | None:
+    """``violation`` through the one decision point (the policy may turn it off or change its
+    severity) and printed as ``pmcheck check`` prints a finding; None when it is off."""
+    decided = decide([finding(violation, path, START)], Corpus([]), Context(policy, None, as_of), Selection(), None)
+    for f in decided:
+        click.echo("\n".join(finding_lines(f, shown_path(root, f.path, Path.cwd()))))
+    return decided[0] if decided else None
+
+
+def _exit_code(f: Finding | None) -> int:
+    return 1 if f is not None and f.severity >= Severity.ERROR else 0
+
+
 def _stale(root: Path, log: str, old: str | None, new: str, as_of: dt.date, policy: Policy) -> int:
-    override = policy.severity_override(STALE_CODE)
-    if override == "off":
-        return 0
-    severity = override if isinstance(override, Severity) else Severity.ERROR
     what = "does not exist" if old is None else f"differs from what the postmortem files give as of {as_of}"
-    shown = display_path(root, log, Path.cwd())
-    click.echo(f"{shown}:1:1: [{severity.label}] {STALE_CODE} {STALE_NAME}: {log} {what}")
-    click.echo(f"  hint: run `pmcheck render` and commit {log}")
+    # PM904 operating-log-stale
+    stale = _report(root, Violation("PM904", (), f"{log} {what}", f"run `pmcheck render` and commit {log}"), log, policy, as_of)
+    if stale is None:
+        return 0
     if old is not None:
         diff = list(
             difflib.unified_diff(
@@ -150,7 +164,7 @@ def _stale(root: Path, log: str, old: str | None, new: str, as_of: dt.date, poli
         click.echo("".join(diff[:DIFF_LINES]), nl=False)
         if len(diff) > DIFF_LINES:
             click.echo(f"... {len(diff) - DIFF_LINES} more diff lines")
-    return 1 if severity >= Severity.ERROR else 0
+    return _exit_code(stale)
 
 
 def render_command(
@@ -178,7 +192,13 @@ def render_command(
         if as_of is None and old is not None:
             as_of = recorded_as_of(old)
     day = as_of_date(policy, as_of)
-    text = build_log(root, policy, day, load_log_history(root, policy), use_cache)
+    files = discover(root, policy)
+    if not files:
+        # A log of nothing would pass review as "no open actions"; like `check`, say so and fail.
+        nothing = _report(root, nothing_found(", ".join(policy.postmortems)), ".", policy, day)
+        if _exit_code(nothing):
+            return 1
+    text = build_log(root, policy, day, load_log_history(root, policy), use_cache, files)
     if to_stdout:
         click.echo(text, nl=False)
         return 0

@@ -507,7 +507,10 @@ def test_refuses_to_write_through_a_symlinked_folder(tmp_path: Path) -> None:
 
 
 def test_refuses_to_write_through_a_symlinked_folder_inside_the_repository(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "repo", {}, policy="log: docs/LOG.md\n")
+    from tests.test_view import PM1
+
+    # A postmortem to render: a repository without one is PM905 and writes nothing anyway.
+    repo = make_repo(tmp_path / "repo", {"PM-2026-001": PM1}, policy="log: docs/LOG.md\n")
     (repo / "site").mkdir()
     (repo / "docs").symlink_to(repo / "site", target_is_directory=True)
     done = run(["render", str(repo), "--as-of", "2026-06-15"])
@@ -538,7 +541,9 @@ def test_a_new_log_gets_0644_minus_the_umask(sample: Path, umask: int, mode: int
 
 
 def test_creates_the_log_folder_inside_the_repository(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "repo", {}, policy="log: docs/reliability/LOG.md\n")
+    from tests.test_view import PM1
+
+    repo = make_repo(tmp_path / "repo", {"PM-2026-001": PM1}, policy="log: docs/reliability/LOG.md\n")
     assert main_exit(["render", str(repo), "--as-of", "2026-06-15"]) == 0
     assert recorded_as_of((repo / "docs" / "reliability" / "LOG.md").read_text()) == AS_OF
 

@@ -16,7 +16,7 @@ import os
 import re
 from pathlib import Path
 
-from pmcheck.findings import Result, Severity
+from pmcheck.findings import Finding, Result, Severity
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -57,22 +57,33 @@ def display_path(root: Path, path: str, cwd: Path | None) -> str:
     return shown if os.sep == "/" else shown.replace(os.sep, "/")
 
 
+def shown_path(root: Path, path: str, cwd: Path | None) -> str:
+    """A finding's path as printed: from ``cwd`` (see ``display_path``), control characters escaped."""
+    return _clean(display_path(root, path, cwd))
+
+
+def finding_lines(f: Finding, path: str, color: bool = False) -> list[str]:
+    """One finding as printed at ``path`` (``shown_path``): its line, then its hint indented."""
+    level = "notice" if f.notice else f.severity.label
+    code = f"[{level}] {f.code} {f.name}"
+    if color:
+        tint = _DIM if f.notice else _COLORS[f.severity]
+        code = f"{tint}[{level}]{_RESET} {tint}{_BOLD}{f.code}{_RESET}{tint} {f.name}{_RESET}"
+    lines = [f"{path}:{f.line}:{f.column}: {code}: {_clean(f.message)}"]
+    if f.hint:
+        hint = f"  hint: {_clean(f.hint)}"
+        lines.append(f"{_DIM}{hint}{_RESET}" if color else hint)
+    return lines
+
+
 def render(result: Result, color: bool = False, cwd: Path | None = None) -> str:
     lines: list[str] = []
     shown: dict[str, str] = {}
     for f in result.findings:
         path = shown.get(f.path)
         if path is None:
-            path = shown[f.path] = _clean(display_path(result.root, f.path, cwd))
-        level = "notice" if f.notice else f.severity.label
-        code = f"[{level}] {f.code} {f.name}"
-        if color:
-            tint = _DIM if f.notice else _COLORS[f.severity]
-            code = f"{tint}[{level}]{_RESET} {tint}{_BOLD}{f.code}{_RESET}{tint} {f.name}{_RESET}"
-        lines.append(f"{path}:{f.line}:{f.column}: {code}: {_clean(f.message)}")
-        if f.hint:
-            hint = f"  hint: {_clean(f.hint)}"
-            lines.append(f"{_DIM}{hint}{_RESET}" if color else hint)
+            path = shown[f.path] = shown_path(result.root, f.path, cwd)
+        lines.extend(finding_lines(f, path, color))
     for note in result.notes:
         lines.append(f"note: {_clean(note)}")
     lines.append(summary_line(result))
