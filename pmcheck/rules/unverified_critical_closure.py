@@ -65,6 +65,7 @@ from collections.abc import Iterator
 
 from pmcheck.context import Context
 from pmcheck.findings import Severity, Violation
+from pmcheck.judgements import is_overdue
 from pmcheck.model import Action, Postmortem
 
 CODE = "PM305"
@@ -92,7 +93,7 @@ def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
             continue
         if action.status != "done":
             continue
-        if action.due is not None and ctx.as_of > action.due:
+        if is_overdue(action.due, ctx.as_of):
             why = f"its due date {action.due} has passed"
         elif pm.status == "closed":
             why = f"postmortem {pm.id} is closed"

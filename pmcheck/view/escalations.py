@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pmcheck.context import Context
-from pmcheck.judgements import passed_rungs
+from pmcheck.judgements import days_overdue, passed_rungs
 from pmcheck.markdown import BR, Markdown, code, emphasis, escape
 from pmcheck.view.lifetimes import Life
 from pmcheck.view.records import EscalationRow
@@ -67,8 +67,7 @@ def escalations(lives: list[Life], ctx: Context, unescalated: frozenset[str]) ->
             continue
         action, pm = life.action, life.pm
         waived = _waived_until(life, unescalated) if state.missing else None
-        assert action.due is not None
-        days_over = (as_of - action.due).days
+        days_over = days_overdue(action.due, as_of)
         sponsor = code(pm.executive_sponsor) if pm.executive_sponsor else emphasis("no sponsor")
         target = code(state.target) if state.target else emphasis("nobody named")
         if state.escalated_on is None:
