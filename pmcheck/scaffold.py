@@ -38,6 +38,8 @@ from pmcheck.schema import schema_text
 
 SCHEMA_FILE = ".pmcheck/postmortem.schema.json"
 _ID = re.compile(r"\bPM-(\d{4})-(\d{3,})\b")
+# Ids carry a four-digit year; the schema's dates stay within these years too (SPEC section 2).
+MIN_YEAR, MAX_YEAR = 1900, 9999
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,34 @@ def _template_text(name: str) -> str:
     return resources.files("pmcheck").joinpath("templates", "scaffold", name).read_text(encoding="utf-8")
 
 
+# A value YAML reads back as the same string when written bare: no quoting needed.
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*\Z")
+_YAML_WORDS = frozenset({"null", "true", "false", "yes", "no", "on", "off", "y", "n"})
+
+
+def yaml_scalar(value: object) -> str:
+    """``value`` as one YAML scalar that reads back as the same string.
+
+    The policy is repository content: a failure mode or a path holding a newline or a colon
+    must not become keys of the new postmortem. Plain names stay bare; anything else is a JSON
+    string, which is a YAML double-quoted scalar.
+    """
+    text = str(value)
+    if _PLAIN.match(text) and text.casefold() not in _YAML_WORDS:
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def yaml_comment(value: object) -> str:
+    """``value`` for the inside of a ``#`` comment: one line, control characters escaped."""
+    text = str(value)
+    if text.isprintable():
+        return text
+    return json.dumps(text, ensure_ascii=False)[1:-1]
+
+
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FunctionLoader(_template_text),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -61,6 +89,9 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["yaml"] = yaml_scalar
+    env.filters["comment"] = yaml_comment
+    return env
 
 
 def init_plan() -> list[Planned]:
@@ -140,6 +171,8 @@ def new_command(repo: str | None, config: str | None, severity: str | None, titl
     """Create the next ``PM-YYYY-NNN.yaml``; exit code (UsageError: exit 2)."""
     root, policy = load_context(repo, config, None)
     day = as_of if as_of is not None else policy.today()
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise UsageError(f"--as-of {day.isoformat()}: a postmortem id needs a year from {MIN_YEAR} to {MAX_YEAR} (PM-YYYY-NNN)")
     levels = list(policy.severities)
     chosen = severity if severity is not None else levels[min(1, len(levels) - 1)]
     if chosen not in policy.severities:
@@ -157,6 +190,8 @@ def new_command(repo: str | None, config: str | None, severity: str | None, titl
         id=pm_id,
         # A JSON string is a YAML double-quoted scalar: any title stays one safe value.
         title=json.dumps(title.strip() if title else "Say what failed, for whom, in one line", ensure_ascii=False),
+        # The remaining values come from the policy (repository content) and pass through the
+        # template's `yaml` and `comment` filters.
         severity=chosen,
         as_of=day.isoformat(),
         priority=priority,

@@ -289,3 +289,25 @@ def test_people_naming_a_folder_names_the_key(tmp_path: Path, capsys: pytest.Cap
     repo = repo_with(tmp_path, "\npeople: postmortems\n")
     code, _, err = invoke(["--repo", str(repo), "check", "--as-of", AS_OF], capsys)
     assert (code, err) == (2, "pmcheck: error: pmcheck.yaml:2:1: people: 'postmortems' is a folder, not a file\n")
+
+
+# -- item 15: selecting 2,000 PATH arguments stays linear ----------------------------------------
+
+
+def test_selecting_two_thousand_paths_is_not_paths_times_files(tmp_path: Path) -> None:
+    from pmcheck.policy import load_policy
+    from pmcheck.repository import discover as discover_postmortems
+    from pmcheck.repository import select
+
+    (tmp_path / "postmortems" / "a").mkdir(parents=True)
+    for n in range(2000):
+        (tmp_path / "postmortems" / "a" / f"PM-2026-{n:04d}.yaml").write_text("x: 1\n")
+    policy = load_policy(tmp_path)
+    files = discover_postmortems(tmp_path, policy)
+    paths = [str(tmp_path / "postmortems" / "a" / f"PM-2026-{n:04d}.yaml") for n in range(2000)]
+    folders = [str(tmp_path / "postmortems" / "a")] * 2000
+    started = time.perf_counter()
+    assert len(select(tmp_path, files, paths, policy)) == 2000
+    assert len(select(tmp_path, files, folders, policy)) == 2000
+    # Quadratic selection took seconds here; linear takes a few hundredths.
+    assert time.perf_counter() - started < 1.0
