@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 import click
 
 from pmcheck import __version__
+from pmcheck.dates import RANGE, in_range
 from pmcheck.errors import PmcheckError, UsageError
 from pmcheck.reporters import REPORTERS
 
@@ -26,9 +27,12 @@ class DateType(click.ParamType):  # type: ignore[type-arg]
         if isinstance(value, dt.date):
             return value
         try:
-            return dt.date.fromisoformat(str(value))
+            day = dt.date.fromisoformat(str(value))
         except ValueError:
             self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
+        if not in_range(day):
+            self.fail(f"{value!r} is outside the years {RANGE}", param, ctx)
+        return day
 
 
 DATE = DateType()

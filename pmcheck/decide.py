@@ -9,11 +9,11 @@ change (they become notices, which never fail a run).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from pmcheck.context import Context, Corpus, Document
+from pmcheck.dates import add_days
 from pmcheck.findings import Finding, Severity, Violation, pointer
 from pmcheck.model import Action, Postmortem, Waiver
 from pmcheck.rules import REGISTRY
@@ -127,7 +127,7 @@ def _waiver_violations(states: list[_WaiverState], used: set[int], ctx: Context)
         if state.problem == "expired":
             add("PM901", w.at + ("expires",), f"waiver of {w.rule} on {where} expired on {w.expires}", "renew it with a new approval or fix what it waived")
         elif state.problem == "too-long":
-            limit = ctx.as_of + dt.timedelta(days=ctx.policy.waiver_max_days)
+            limit = add_days(ctx.as_of, ctx.policy.waiver_max_days)
             add("PM902", w.at + ("expires",), f"waiver of {w.rule} on {where} expires {w.expires}, after the {ctx.policy.waiver_max_days}-day limit ({limit})", f"set `expires:` on or before {limit}")
         elif state.problem == "self-approved":
             add("PM902", w.at + ("approved_by",), f"waiver of {w.rule} on {where} is approved by {w.approved_by}, who owns what it waives", "have someone other than the owner approve it")

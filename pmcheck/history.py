@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from pmcheck.dates import local_date
 from pmcheck.errors import GitError
 from pmcheck.judgements import judge_handover, judge_move
 from pmcheck.loader import load_text
@@ -121,7 +122,7 @@ def load_history(
             batch: list[Commit] = []
             for commit in reader.commits(policy.postmortems, since):
                 walked += 1
-                if since is not None and commit.author_date.astimezone(tz).date() < since:
+                if since is not None and local_date(commit.author_date, tz) < since:
                     continue
                 commits += 1
                 batch.append(commit)
@@ -189,7 +190,7 @@ def _compare(
         def change(field: str, old: str, new: str, recorded: bool) -> Change:
             return Change(
                 timestamp=stamp,
-                date=stamp.astimezone(tz).date(),
+                date=local_date(stamp, tz),
                 commit=commit.sha,
                 path=path,
                 postmortem=after.postmortem or before.postmortem or "",

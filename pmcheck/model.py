@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from pmcheck.dates import local_date
 from pmcheck.findings import DataPath
 
 
@@ -64,7 +65,7 @@ def parse_day(value: Any, tz: dt.tzinfo) -> dt.date | None:
     """A date from either a date or a timestamp (read in the policy's time zone)."""
     stamp = parse_timestamp(value)
     if stamp is not None:
-        return stamp.astimezone(tz).date()
+        return local_date(stamp, tz)
     return parse_date(value)
 
 
@@ -474,7 +475,7 @@ def build_postmortem(path: str, raw: dict[str, Any], tz: dt.tzinfo, invalid: Ite
         resolved_at=times["resolved_at"],
     )
     clock = times["resolved_at"] or times["started_at"]
-    default_created = clock.astimezone(tz).date() if clock is not None else None
+    default_created = local_date(clock, tz) if clock is not None else None
     detection = data.get("detection")
     owner = _text(data, "owner")
     return Postmortem(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pmcheck.context import Context
+from pmcheck.dates import add_days, local_date
 from pmcheck.judgements.audit_trail import appended
 from pmcheck.model import Action, Postmortem, parse_date, zone
 
@@ -31,7 +32,7 @@ def clock_start(pm: Postmortem, action: Action, ctx: Context) -> dt.date:
     if ctx.policy.slo_clock_start == "created":
         return action.created
     stamp = pm.incident.resolved_at or pm.incident.started_at
-    return stamp.astimezone(zone(ctx.policy.timezone)).date()
+    return local_date(stamp, zone(ctx.policy.timezone))
 
 
 def slo_limit(pm: Postmortem, action: Action, ctx: Context) -> dt.date | None:
@@ -39,7 +40,7 @@ def slo_limit(pm: Postmortem, action: Action, ctx: Context) -> dt.date | None:
     level = ctx.policy.priorities.get(action.priority)
     if level is None:
         return None
-    return clock_start(pm, action, ctx) + dt.timedelta(days=level.slo_days)
+    return add_days(clock_start(pm, action, ctx), level.slo_days)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from pmcheck.context import Context
+from pmcheck.dates import add_days
 from pmcheck.judgements.deadlines import days_overdue, is_overdue
 from pmcheck.model import Action, Postmortem
 from pmcheck.policy import Rung
@@ -50,6 +51,6 @@ def passed_rungs(pm: Postmortem, action: Action, ctx: Context) -> list[Step]:
             for e in action.escalations
         )
         # Day 0 of a ladder is the first overdue day, the day after `due`.
-        since = due + dt.timedelta(days=max(rung.after_days_overdue, 1))
+        since = add_days(due, max(rung.after_days_overdue, 1))
         steps.append(Step(rung, person, since, satisfied))
     return steps

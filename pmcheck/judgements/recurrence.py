@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pmcheck.dates import local_date
 from pmcheck.judgements.closure import closed_on
 from pmcheck.model import Action, Postmortem, zone
 from pmcheck.policy import Policy
@@ -26,7 +27,7 @@ def unshipped_fixes(earlier: Postmortem, later: Postmortem, policy: Policy) -> l
     started, each with the modes it covers. A fix closed on an unrecorded date counts as open:
     an undated closure cannot predate anything."""
     modes = set(later.failure_modes)
-    started = later.incident.started_at.astimezone(zone(policy.timezone)).date()
+    started = local_date(later.incident.started_at, zone(policy.timezone))
     out: list[tuple[Action, set[str]]] = []
     for action in earlier.actions:
         covered = shared_modes(action, earlier, modes)

@@ -65,6 +65,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pmcheck.context import Context, Corpus
+from pmcheck.dates import local_date
 from pmcheck.findings import Severity, Violation
 from pmcheck.judgements import unshipped_fixes
 from pmcheck.model import zone
@@ -91,7 +92,7 @@ READS = (
 def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:
     tz = zone(ctx.policy.timezone)
     for pm in corpus.postmortems:
-        started = pm.incident.started_at.astimezone(tz).date()
+        started = local_date(pm.incident.started_at, tz)
         for link in pm.related_incidents:
             earlier = corpus.by_id.get(link.id)
             if link.relation != "recurrence" or earlier is None or earlier.id == pm.id:

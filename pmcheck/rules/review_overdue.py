@@ -61,6 +61,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pmcheck.context import Context
+from pmcheck.dates import local_date
 from pmcheck.findings import Severity, Violation
 from pmcheck.model import Postmortem, zone
 
@@ -92,7 +93,7 @@ def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
         since = f"was last reviewed on {reference}"
     else:
         stamp = pm.incident.resolved_at or pm.incident.started_at
-        reference = stamp.astimezone(zone(policy.timezone)).date()
+        reference = local_date(stamp, zone(policy.timezone))
         since = f"has not been reviewed since the incident ({reference})"
     days = (ctx.as_of - reference).days
     # The first review has its own deadline when the policy sets one; later ones follow the cadence.

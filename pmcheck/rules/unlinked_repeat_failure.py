@@ -50,6 +50,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from pmcheck.context import Context, Corpus
+from pmcheck.dates import local_date
 from pmcheck.findings import Severity, Violation
 from pmcheck.model import Postmortem, zone
 
@@ -81,7 +82,7 @@ def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:
         # A duplicated id is PM005's finding; the first file keeps the id here.
         if pm.id in start:
             continue
-        start[pm.id] = pm.incident.started_at.astimezone(tz).date()
+        start[pm.id] = local_date(pm.incident.started_at, tz)
         for link in pm.related_incidents:
             neighbours[pm.id].add(link.id)
             neighbours[link.id].add(pm.id)

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from pmcheck.context import Context
+from pmcheck.dates import add_days, local_date
 from pmcheck.judgements import is_overdue
 from pmcheck.markdown import Markdown, code, emphasis, escape
 from pmcheck.model import Postmortem, zone
@@ -28,11 +29,11 @@ def review_due(pm: Postmortem, policy: Policy) -> tuple[dt.date | None, dt.date 
     if level is None:
         return last, None
     if last is not None:
-        return last, last + dt.timedelta(days=level.review_every_days)
+        return last, add_days(last, level.review_every_days)
     stamp = pm.incident.resolved_at or pm.incident.started_at
-    start = stamp.astimezone(zone(policy.timezone)).date()
+    start = local_date(stamp, zone(policy.timezone))
     limit = level.postmortem_review_within_days
-    return None, start + dt.timedelta(days=limit if limit is not None else level.review_every_days)
+    return None, add_days(start, limit if limit is not None else level.review_every_days)
 
 
 def _flags(life: Life, ctx: Context, unescalated: frozenset[str]) -> Markdown:

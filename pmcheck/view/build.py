@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from pmcheck.context import Context
+from pmcheck.dates import local_date
 from pmcheck.findings import Finding, Severity
 from pmcheck.judgements import is_overdue
 from pmcheck.markdown import Markdown, code, link
@@ -61,7 +62,7 @@ def build_view(
             title=pm.title,
             severity=pm.severity,
             status=pm.status,
-            started=day(pm.incident.started_at.astimezone(tz).date()),
+            started=day(local_date(pm.incident.started_at, tz)),
             open_actions=sum(1 for life in lives_by_pm.get(pm.id, ()) if not life.terminal),
             actions=len(pm.actions),
             findings=by_pm.get(pm.id, 0),

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pmcheck.context import Context
+from pmcheck.dates import add_days
 from pmcheck.findings import Finding
 from pmcheck.markdown import Markdown, code, escape
 from pmcheck.model import Action, Postmortem, Waiver
@@ -108,7 +109,7 @@ def decisions(findings: Sequence[Finding], lives: dict[str, Life], pms: dict[str
                 Markdown(f"this review; record it with owner {code(pm.owner)}"), None, pm.id,
                 (ctx.policy.severity_rank(pm.severity), upcoming or dt.date.min))
 
-    horizon = as_of + dt.timedelta(days=WAIVER_NOTICE_DAYS)
+    horizon = add_days(as_of, WAIVER_NOTICE_DAYS)
     for pm in sorted(pms.values(), key=lambda p: p.id):
         places: list[tuple[str, Markdown, tuple[Waiver, ...]]] = [(pm.id, code(pm.id), pm.waivers)]
         places += [(a.id, code(a.id), a.waivers) for a in pm.actions]

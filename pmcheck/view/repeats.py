@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pmcheck.dates import local_date
 from pmcheck.judgements import unshipped_fixes
 from pmcheck.markdown import BR, Markdown, code, join
 from pmcheck.model import Postmortem, zone
@@ -23,10 +24,10 @@ def recurrences(postmortems: list[Postmortem], by_id: dict[str, Postmortem], pol
     rows: list[RecurrenceRow] = []
     for later, earlier in pairs.values():
         shared = sorted(set(later.failure_modes) & set(earlier.failure_modes))
-        started = later.incident.started_at.astimezone(tz).date()
+        started = local_date(later.incident.started_at, tz)
         # The same judgement as PM502, so the log and the check never disagree.
         open_fixes = [action.id for action, _ in unshipped_fixes(earlier, later, policy)]
-        earlier_started = earlier.incident.started_at.astimezone(tz).date()
+        earlier_started = local_date(earlier.incident.started_at, tz)
         rows.append(
             RecurrenceRow(
                 postmortem=Markdown(f"{code(later.id)}{BR}{day(started)}"),

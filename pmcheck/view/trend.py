@@ -6,6 +6,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 
+from pmcheck.dates import add_days, local_date
 from pmcheck.markdown import Markdown
 from pmcheck.model import Postmortem, parse_date, zone
 from pmcheck.policy import Policy
@@ -31,8 +32,8 @@ def trend(
 ) -> Trend:
     tz = zone(policy.timezone)
     n = policy.trend_weeks
-    first = as_of - dt.timedelta(days=7 * n - 1)
-    ends = [as_of - dt.timedelta(days=7 * (n - 1 - i)) for i in range(n)]
+    first = add_days(as_of, -(7 * n - 1))
+    ends = [add_days(as_of, -7 * (n - 1 - i)) for i in range(n)]
 
     def week(day: dt.date | None) -> int | None:
         """Index of the week holding ``day``; None outside the window."""
@@ -51,12 +52,12 @@ def trend(
                 slips[i] += 1
     if history is not None and not history.shallow:
         for h in history.changes:
-            day = h.date.astimezone(tz).date() if isinstance(h.date, dt.datetime) else h.date
+            day = local_date(h.date, tz) if isinstance(h.date, dt.datetime) else h.date
             if h.field == "due" and not h.recorded and moved_later(parse_date(str(h.old)), parse_date(str(h.new))):
                 if (i := week(day)) is not None:
                     slips[i] += 1
     for pm in postmortems:
-        if policy.is_critical_severity(pm.severity) and (i := week(pm.incident.started_at.astimezone(tz).date())) is not None:
+        if policy.is_critical_severity(pm.severity) and (i := week(local_date(pm.incident.started_at, tz))) is not None:
             incidents[i] += 1
     for rec in recurrences:
         if (i := week(rec.started)) is not None:
@@ -64,7 +65,7 @@ def trend(
     critical = [life for life in lives if life.critical]
     weeks = tuple(
         TrendWeek(
-            start=end - dt.timedelta(days=6),
+            start=add_days(end, -6),
             end=end,
             label=Markdown(_label(end, ends[i - 1] if i else None)),
             open_critical=sum(1 for life in critical if life.open_on(end)),
