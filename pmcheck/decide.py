@@ -160,16 +160,24 @@ def decide(
                 by_target.setdefault((pm.id, action.id, waiver.rule), []).append(len(states))
                 states.append(_WaiverState(waiver, pm, action, _judge(waiver, pm, action, ctx)))
 
+    # The effective waivers of each target, marked used once: many findings on one target
+    # (a repeated action id) must not each walk the same waivers again.
+    effective = {key: [n for n in indices if states[n].effective] for key, indices in by_target.items()}
+    effective = {key: indices for key, indices in effective.items() if indices}
     used: set[int] = set()
+    used_targets: set[tuple[str, str | None, str]] = set()
     kept: list[Finding] = []
     for finding in raw:
-        if finding.code not in WAIVER_CODES and finding.postmortem is not None:
+        if effective and finding.code not in WAIVER_CODES and finding.postmortem is not None:
             keys = [(finding.postmortem, finding.action, finding.code)]
             if finding.action is not None:
                 keys.append((finding.postmortem, None, finding.code))
-            hits = [n for key in keys for n in by_target.get(key, ()) if states[n].effective]
+            hits = [key for key in keys if key in effective]
             if hits:
-                used.update(hits)
+                for key in hits:
+                    if key not in used_targets:
+                        used_targets.add(key)
+                        used.update(effective[key])
                 continue
         kept.append(finding)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
@@ -34,6 +35,23 @@ class Severity(enum.IntEnum):
 def pointer(path: DataPath) -> str:
     """JSON pointer (RFC 6901) of a data path: ("actions", 1, "owner") -> "/actions/1/owner"."""
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+# How many items a message names before it only counts the rest.
+NAMED = 3
+
+
+def first_few(items: Sequence[str], total: int | None = None, limit: int = NAMED) -> str:
+    """``items`` joined for a message, naming at most ``limit`` and counting the rest
+    ("a, b, c and 1,996 more"). ``total`` is the full count when ``items`` is only its start.
+
+    Messages that list other places or ids stay this short, so a repository that repeats one
+    id thousands of times gives output linear in its size, not in the square of the repeats.
+    """
+    total = len(items) if total is None else total
+    named = ", ".join(items[:limit])
+    rest = total - min(len(items), limit)
+    return f"{named} and {rest:,} more" if rest > 0 else named
 
 
 def dotted(path: DataPath) -> str:

@@ -94,3 +94,38 @@ def invoke(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
     finally:
         os.chdir(here)
     return subprocess.CompletedProcess(list(args), code, out.getvalue().encode(), err.getvalue().encode())
+
+
+def measured(*args: str, cwd: Path, timeout: float = 120) -> tuple[int, int, int, float]:
+    """Run ``python -m pmcheck ARGS``; (exit code, stdout bytes, peak RSS in KiB, CPU seconds)
+    of that one process (wait4), counting stdout without keeping it."""
+    import threading
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pmcheck", *args],
+        cwd=cwd,
+        env=clean_env(NO_COLOR="1"),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    assert proc.stdout is not None
+    size = [0]
+
+    def count() -> None:
+        assert proc.stdout is not None
+        while chunk := proc.stdout.read(1 << 16):
+            size[0] += len(chunk)
+
+    reader = threading.Thread(target=count)
+    reader.start()
+    timer = threading.Timer(timeout, proc.kill)
+    timer.start()
+    try:
+        _, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        timer.cancel()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    reader.join(timeout=30)
+    proc.stdout.close()
+    return proc.returncode, size[0], usage.ru_maxrss, usage.ru_utime + usage.ru_stime

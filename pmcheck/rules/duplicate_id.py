@@ -3,7 +3,7 @@
 ## What it does
 Reports every place an id is used more than once across the repository: postmortem ids and
 action ids (which must be unique in the whole repository, not just in their file). Each place is
-reported, naming the other.
+reported, naming the first few others and counting the rest.
 
 ## Why it matters
 An action id is how a deadline change, an escalation or a closure is traced over time. Reusing
@@ -57,7 +57,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from pmcheck.context import Context, Corpus
-from pmcheck.findings import DataPath, Severity, Violation
+from pmcheck.findings import NAMED, DataPath, Severity, Violation, first_few
 
 CODE = "PM005"
 NAME = "duplicate-id"
@@ -86,16 +86,19 @@ def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:
     for (kind, ident), where in places.items():
         if len(where) < 2:
             continue
+
+        def place(i: int) -> str:
+            path, at, _ = where[i]
+            return path + (f" (entry {int(at[1]) + 1})" if kind == "action" else "")
+
         for n, (path, at, pm_id) in enumerate(where):
-            others = [
-                p + (f" (entry {int(a[1]) + 1})" if kind == "action" else "")
-                for i, (p, a, _) in enumerate(where)
-                if i != n
-            ]
+            # Each place names a few others and counts the rest: n places naming all the
+            # others would be output in the square of the repeats.
+            others = [place(i) for i in range(min(len(where), NAMED + 1)) if i != n][:NAMED]
             yield Violation(
                 CODE,
                 at,
-                f"{kind} id {ident} is also used in {', '.join(others)}",
+                f"{kind} id {ident} is also used in {first_few(others, len(where) - 1)}",
                 hint="give each postmortem and action its own id; ids are never reused",
                 action=ident if kind == "action" else None,
                 path=path,

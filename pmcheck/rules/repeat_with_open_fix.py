@@ -66,7 +66,7 @@ from collections.abc import Iterator
 
 from pmcheck.context import Context, Corpus
 from pmcheck.dates import local_date
-from pmcheck.findings import Severity, Violation
+from pmcheck.findings import Severity, Violation, first_few
 from pmcheck.judgements import unshipped_fixes
 from pmcheck.model import zone
 
@@ -109,7 +109,7 @@ def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:
                 CODE,
                 link.at,
                 f"postmortem {pm.id} is a recurrence of {earlier.id}, whose fix{'es' if len(open_fixes) > 1 else ''} "
-                f"{', '.join(open_fixes)} for {', '.join(sorted(shared))} "
+                f"{first_few(open_fixes)} for {', '.join(sorted(shared))} "
                 f"{'were' if len(open_fixes) > 1 else 'was'} not finished when this incident started on {started}",
                 hint=f"escalate the open fix in {earlier.id} and review why it had not shipped",
                 path=pm.path,

@@ -56,7 +56,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pmcheck.context import Context, Corpus
-from pmcheck.findings import Severity, Violation
+from pmcheck.findings import Severity, Violation, first_few
 
 CODE = "PM008"
 NAME = "unknown-reference"
@@ -88,7 +88,7 @@ def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:
                         CODE,
                         action.path("addresses", n),
                         f"action {action.id} addresses {factor_id}, which is not a contributing factor of {pm.id}",
-                        hint=f"use one of {', '.join(sorted(factors))}" if factors else "add it to `contributing_factors`",
+                        hint=f"use one of {first_few(sorted(factors))}" if factors else "add it to `contributing_factors`",
                         action=action.id,
                         path=pm.path,
                         postmortem=pm.id,

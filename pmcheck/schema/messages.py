@@ -13,7 +13,7 @@ from typing import Any
 
 from jsonschema import ValidationError
 
-from pmcheck.findings import DataPath, dotted
+from pmcheck.findings import DataPath, dotted, first_few
 from pmcheck.schema.formats import FORMAT_WORDS, MAX_YEAR, MIN_YEAR
 
 # Marks an enumeration that the policy defines (severities, priorities, failure modes): a value
@@ -82,8 +82,12 @@ def excerpt(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+# The policy can define any number of severities or failure modes; a message names this many.
+_LISTED = 30
+
+
 def _join(values: Sequence[Any]) -> str:
-    return ", ".join(str(v) for v in values)
+    return first_few([str(v) for v in values[:_LISTED]], len(values), limit=_LISTED)
 
 
 def translate(error: ValidationError, yaml11_bools: Mapping[DataPath, str]) -> Iterator[SchemaError]:

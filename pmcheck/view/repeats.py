@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pmcheck.dates import local_date
+from pmcheck.findings import NAMED
 from pmcheck.judgements import unshipped_fixes
 from pmcheck.markdown import BR, Markdown, code, join
 from pmcheck.model import Postmortem, zone
@@ -36,8 +37,16 @@ def recurrences(postmortems: list[Postmortem], by_id: dict[str, Postmortem], pol
                 earlier_started=earlier_started,
                 days_apart=(started - earlier_started).days,
                 shared=", ".join(shared) or DASH,
-                fix_not_shipped=Markdown("**" + join([code(a) for a in sorted(open_fixes)], BR) + "**") if open_fixes else Markdown("no: every fix had shipped"),
+                fix_not_shipped=_open_fixes(sorted(open_fixes)) if open_fixes else Markdown("no: every fix had shipped"),
             )
         )
     rows.sort(key=lambda r: (-r.started.toordinal(), r.postmortem, r.earlier))
     return tuple(rows)
+
+
+def _open_fixes(fixes: list[str]) -> Markdown:
+    """The first few open fixes and a count of the rest: a postmortem with thousands of open
+    actions, linked by thousands of recurrences, must not make the log quadratic."""
+    shown = join([code(a) for a in fixes[:NAMED]], BR)
+    more = f"{BR}and {len(fixes) - NAMED:,} more" if len(fixes) > NAMED else ""
+    return Markdown(f"**{shown}{more}**")
