@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pmcheck.context import Context, Corpus, Document, GitFacts
 from pmcheck.decide import START, Selection, decide, finding, locate
+from pmcheck.display import display_path, without_surrogates
 from pmcheck.findings import Finding, Result, Violation
 from pmcheck.policy import Policy, find_root, load_policy
 from pmcheck.reads import Reads, visible, visible_corpus
@@ -145,13 +146,29 @@ def _result(repository: Repository, ctx: Context, options: CheckOptions, reporte
     return Result(
         root=repository.root,
         as_of=ctx.as_of,
-        findings=tuple(findings),
+        findings=tuple(_shown(f) for f in findings),
         files=len(reported),
         postmortems=len(reported_pms),
         actions=sum(len(pm.actions) for pm in reported_pms),
         fail_on=options.fail_on,
         notes=tuple(notes),
-        changed_paths=ctx.git.changed_paths if ctx.git is not None and pull_request else None,
+        changed_paths=frozenset(map(display_path, ctx.git.changed_paths)) if ctx.git is not None and pull_request else None,
+    )
+
+
+def _shown(finding: Finding) -> Finding:
+    """The finding as reports show it: its path in display form (the real one kept for SARIF)
+    and no surrogate escapes left in its text, which no output encoding accepts."""
+    path = display_path(finding.path)
+    message, hint = finding.message, finding.hint
+    if path == finding.path and message.isascii() and hint.isascii():
+        return finding
+    return replace(
+        finding,
+        path=path,
+        message=without_surrogates(message),
+        hint=without_surrogates(hint),
+        file=finding.path if path != finding.path else None,
     )
 
 

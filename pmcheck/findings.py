@@ -97,6 +97,9 @@ class Finding:
     action: str | None = None
     # Pull-request mode demotes findings that only time produced outside the change to notices.
     notice: bool = field(default=False)
+    # The path as the file system spells it, when ``path`` shows it escaped (a name that is
+    # not UTF-8, or holds control characters): what SARIF percent-encodes. Not compared.
+    file: str | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, object]:
         return {

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pmcheck.dates import local_date
+from pmcheck.display import clean, inert_json
 from pmcheck.errors import GitError
 from pmcheck.judgements import judge_handover, judge_move
 from pmcheck.loader import load_text
@@ -240,18 +241,13 @@ class ProgressBar:
         self._stream.flush()
 
 
-def _clean(text: str) -> str:
-    """Author names and paths come from the repository: no control characters on a terminal."""
-    return "".join(c if c.isprintable() else "?" for c in text)
-
-
 def render_text(history: History) -> str:
     lines = []
     for c in history.changes:
         state = "recorded" if c.recorded else "UNRECORDED"
         lines.append(
-            f"{c.date.isoformat()}  {c.commit[:12]}  {_clean(c.action)}  {c.field:<5}  "
-            f"{_clean(c.old)} -> {_clean(c.new)}  {state}  {_clean(c.author)} <{_clean(c.author_email)}>  {_clean(c.path)}"
+            f"{c.date.isoformat()}  {c.commit[:12]}  {clean(c.action)}  {c.field:<5}  "
+            f"{clean(c.old)} -> {clean(c.new)}  {state}  {clean(c.author)} <{clean(c.author_email)}>  {clean(c.path)}"
         )
     unrecorded = len(history.unrecorded)
     noun = "change" if len(history.changes) == 1 else "changes"
@@ -290,7 +286,7 @@ def render_json(history: History, since: dt.date | None) -> str:
             "by_field": {f: sum(1 for c in history.changes if c.field == f) for f in ("due", "owner")},
         },
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return inert_json(json.dumps(payload, indent=2, ensure_ascii=False)) + "\n"
 
 
 def history_command(root: Path, policy: Policy, since: dt.date | None, fmt: str) -> int:

@@ -21,6 +21,8 @@ import unicodedata
 from typing import Any
 from urllib.parse import quote
 
+from pmcheck.display import clean
+
 # Zero-width space as a character reference: visible in the source, invisible on the page.
 ZWSP = "&#8203;"
 
@@ -41,11 +43,15 @@ class Markdown(str):
 
 
 def one_line(text: str) -> str:
-    """``text`` on one line: control and format characters removed, whitespace runs one space."""
+    """``text`` on one line: control and format characters removed, whitespace runs one space,
+    a file name's undecodable bytes shown as ``\\xff``."""
     if not text.isprintable():
         # Control and format characters go: bidirectional overrides can make a row read
         # differently from what it says, zero-width ones can hide a mention from this module.
         text = "".join(ch for ch in text if ch in "\t\n\r" or unicodedata.category(ch) not in ("Cc", "Cf"))
+        # What is left unprintable is whitespace (made one space below) or a surrogate escape,
+        # which no encoder accepts: the log must still be written.
+        text = clean(_SPACES.sub(" ", text))
     return _SPACES.sub(" ", text).strip()
 
 
@@ -94,14 +100,17 @@ def link(text: str, href: str) -> Markdown:
     # Only the view's own absolute links keep their scheme; any other colon is encoded so a
     # file name can never become a `javascript:` or other scheme link.
     scheme = "https://" if href.startswith("https://") else ""
-    return Markdown(f"[{finalize(text)}]({scheme}{quote(href[len(scheme):], safe='/#.-_~')})")
+    # A path's surrogate escapes are its real bytes, and the link must name the real file.
+    target = href[len(scheme):].encode("utf-8", "surrogateescape")
+    return Markdown(f"[{finalize(text)}]({scheme}{quote(target, safe='/#.-_~')})")
 
 
 def file_link(text: str, path: str, line: int | None = None) -> Markdown:
     """A link to a file of the repository (relative ``path``), at ``line`` on GitHub (``#L62``)."""
-    # The path is encoded whole, `#` included, so only the line anchor is a fragment.
+    # The path is encoded whole, `#` included, so only the line anchor is a fragment; its
+    # surrogate escapes are the file name's real bytes.
     anchor = f"#L{line}" if line else ""
-    return Markdown(f"[{finalize(text)}]({quote(path, safe='/.-_~')}{anchor})")
+    return Markdown(f"[{finalize(text)}]({quote(path.encode('utf-8', 'surrogateescape'), safe='/.-_~')}{anchor})")
 
 
 def emphasis(text: str) -> Markdown:

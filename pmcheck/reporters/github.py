@@ -6,11 +6,14 @@ shows only about ten annotations of each level per step, so the order is: errors
 the change touched, other errors, warnings, info findings, then notices; the full list belongs in
 the job summary (the ``markdown`` format). Messages escape ``%``, CR and LF; property values
 also escape ``:`` and ``,``, so no text from a postmortem can end the command early or start a
-new one. The last line is the plain-text summary, which the step log shows as is.
+new one. Control and format characters in file names, messages and hints are shown as escapes
+(``\\x1b``) first, as the text format shows them: the step log renders ANSI sequences. The last
+line is the plain-text summary, which the step log shows as is.
 """
 
 from __future__ import annotations
 
+from pmcheck.display import clean
 from pmcheck.findings import Finding, Result, Severity
 from pmcheck.reporters.text import summary_line
 
@@ -54,14 +57,14 @@ def annotation(finding: Finding) -> str:
     props: list[tuple[str, str]] = []
     if finding.path and finding.path != ".":
         props += [
-            ("file", finding.path),
+            ("file", clean(finding.file or finding.path, lines=True)),
             ("line", str(finding.line)),
             ("col", str(finding.column)),
             ("endLine", str(finding.end_line)),
             ("endColumn", str(finding.end_column)),
         ]
     props.append(("title", f"{finding.code} {finding.name}"))
-    message = finding.message + (f"\nhint: {finding.hint}" if finding.hint else "")
+    message = clean(finding.message, lines=True) + (f"\nhint: {clean(finding.hint, lines=True)}" if finding.hint else "")
     properties = ",".join(f"{key}={escape_property(value)}" for key, value in props)
     return f"::{level(finding)} {properties}::{escape_data(message)}"
 
@@ -69,7 +72,7 @@ def annotation(finding: Finding) -> str:
 def render(result: Result, color: bool = False) -> str:
     findings = by_importance(result)
     lines = [annotation(f) for f in findings]
-    lines += [f"::notice title=pmcheck::{escape_data(note)}" for note in result.notes]
+    lines += [f"::notice title=pmcheck::{escape_data(clean(note, lines=True))}" for note in result.notes]
     per_level: dict[str, int] = {}
     for f in findings:
         per_level[level(f)] = per_level.get(level(f), 0) + 1

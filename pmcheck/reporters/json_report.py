@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+from pmcheck.display import inert_json
 from pmcheck.findings import Result
 
 
@@ -29,4 +30,4 @@ def render(result: Result, color: bool = False) -> str:
         },
         "notes": list(result.notes),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return inert_json(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"

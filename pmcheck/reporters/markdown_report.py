@@ -10,6 +10,7 @@ so the table stops well before that and says how many findings it left out.
 from __future__ import annotations
 
 from pmcheck.findings import Finding, Result
+from pmcheck.markdown import escape, one_line
 from pmcheck.reporters.github import by_importance, level
 from pmcheck.reporters.text import summary_line
 
@@ -17,32 +18,14 @@ from pmcheck.reporters.text import summary_line
 ROW_BUDGET = 512 * 1024
 CELL_LIMIT = 300
 
-_BACKSLASHED = set("\\`*_[]|~")
-_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", "@": "&#64;"}
-
 
 def cell(text: str, limit: int = CELL_LIMIT) -> str:
-    """Text as an inert Markdown table cell: one line, escaped, bounded.
-
-    Besides Markdown and HTML syntax this breaks GitHub's bare-URL links (``scheme://``,
-    ``www.``) and mentions (``@``), which need no brackets to come alive.
-    """
-    text = " ".join(text.split())
+    """Text as an inert Markdown table cell: one line, bounded, escaped by the one Markdown
+    escaper the operating log uses (``pmcheck.markdown.escape``)."""
+    text = one_line(text)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    out: list[str] = []
-    for i, ch in enumerate(text):
-        if ch in _ENTITIES:
-            out.append(_ENTITIES[ch])
-        elif ch in _BACKSLASHED:
-            out.append("\\" + ch)
-        elif ch == ":" and text.startswith("//", i + 1):
-            out.append("&#58;")
-        elif ch == "." and text[max(0, i - 3) : i].lower() == "www":
-            out.append("\\.")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return escape(text)
 
 
 def _row(finding: Finding) -> str:

@@ -17,6 +17,7 @@ from urllib.parse import quote
 from typing import Any
 
 from pmcheck import __version__
+from pmcheck.display import inert_json
 from pmcheck.findings import Finding, Result, Severity
 from pmcheck.reference import DOCS_URL, PROJECT_URL, anchor
 from pmcheck.rules import REGISTRY, Rule
@@ -38,8 +39,9 @@ def fingerprint(finding: Finding) -> str:
 
 def artifact_uri(path: str) -> str:
     """A repo-relative path as a relative URI reference: a space, ``#``, ``%`` or ``?`` in a file
-    name would otherwise make it invalid or cut it short (``#`` starts a fragment)."""
-    return quote(path, safe="/")
+    name would otherwise make it invalid or cut it short (``#`` starts a fragment). The real
+    bytes of the name are percent-encoded, also those that are not UTF-8 (surrogate escapes)."""
+    return quote(path.encode("utf-8", "surrogateescape"), safe="/")
 
 
 def _rule_descriptor(rule: Rule) -> dict[str, Any]:
@@ -62,7 +64,7 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     text = finding.message + (f"\nhint: {finding.hint}" if finding.hint else "")
     location: dict[str, Any] = {
         "physicalLocation": {
-            "artifactLocation": {"uri": artifact_uri(finding.path), "uriBaseId": "%SRCROOT%"},
+            "artifactLocation": {"uri": artifact_uri(finding.file or finding.path), "uriBaseId": "%SRCROOT%"},
             "region": {
                 "startLine": finding.line,
                 "startColumn": finding.column,
@@ -123,4 +125,4 @@ def render(result: Result, color: bool = False) -> str:
             }
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return inert_json(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"

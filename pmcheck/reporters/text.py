@@ -13,22 +13,13 @@ terminal unless ``NO_COLOR`` is set to a non-empty value).
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
+from pmcheck.display import clean
 from pmcheck.findings import Finding, Result, Severity
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
-
-
-# Messages can quote file content; a newline would split a finding across lines and an escape
-# sequence (YAML's "\e") would reach the terminal, so both are shown escaped.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def _clean(text: str) -> str:
-    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 def _plural(n: int, word: str) -> str:
@@ -59,7 +50,7 @@ def display_path(root: Path, path: str, cwd: Path | None) -> str:
 
 def shown_path(root: Path, path: str, cwd: Path | None) -> str:
     """A finding's path as printed: from ``cwd`` (see ``display_path``), control characters escaped."""
-    return _clean(display_path(root, path, cwd))
+    return clean(display_path(root, path, cwd))
 
 
 def finding_lines(f: Finding, path: str, color: bool = False) -> list[str]:
@@ -69,9 +60,9 @@ def finding_lines(f: Finding, path: str, color: bool = False) -> list[str]:
     if color:
         tint = _DIM if f.notice else _COLORS[f.severity]
         code = f"{tint}[{level}]{_RESET} {tint}{_BOLD}{f.code}{_RESET}{tint} {f.name}{_RESET}"
-    lines = [f"{path}:{f.line}:{f.column}: {code}: {_clean(f.message)}"]
+    lines = [f"{path}:{f.line}:{f.column}: {code}: {clean(f.message)}"]
     if f.hint:
-        hint = f"  hint: {_clean(f.hint)}"
+        hint = f"  hint: {clean(f.hint)}"
         lines.append(f"{_DIM}{hint}{_RESET}" if color else hint)
     return lines
 
@@ -85,6 +76,6 @@ def render(result: Result, color: bool = False, cwd: Path | None = None) -> str:
             path = shown[f.path] = shown_path(result.root, f.path, cwd)
         lines.extend(finding_lines(f, path, color))
     for note in result.notes:
-        lines.append(f"note: {_clean(note)}")
+        lines.append(f"note: {clean(note)}")
     lines.append(summary_line(result))
     return "\n".join(lines) + "\n"

@@ -57,6 +57,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from pmcheck.context import Context, Corpus
+from pmcheck.display import display_path
 from pmcheck.findings import NAMED, DataPath, Severity, Violation, first_few
 
 CODE = "PM005"
@@ -89,7 +90,7 @@ def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:
 
         def place(i: int) -> str:
             path, at, _ = where[i]
-            return path + (f" (entry {int(at[1]) + 1})" if kind == "action" else "")
+            return display_path(path) + (f" (entry {int(at[1]) + 1})" if kind == "action" else "")
 
         for n, (path, at, pm_id) in enumerate(where):
             # Each place names a few others and counts the rest: n places naming all the

@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from pmcheck.context import Context, Document
+from pmcheck.display import display_path
 from pmcheck.findings import Severity, Violation
 
 CODE = "PM004"
@@ -44,10 +45,11 @@ def check(doc: Document, ctx: Context) -> Iterator[Violation]:
         return
     stem = PurePosixPath(doc.path).stem
     if data["id"] != stem:
+        name = PurePosixPath(display_path(doc.path))
         yield Violation(
             CODE,
             ("id",),
-            f"id {data['id']} does not match the file name {PurePosixPath(doc.path).name}",
-            hint=f"rename the file to {data['id']}{PurePosixPath(doc.path).suffix} or set `id: {stem}`",
+            f"id {data['id']} does not match the file name {name.name}",
+            hint=f"rename the file to {data['id']}{name.suffix} or set `id: {name.stem}`",
             postmortem=data["id"],
         )

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from pmcheck.context import Context
 from pmcheck.dates import local_date
+from pmcheck.display import display_path
 from pmcheck.findings import Finding, Severity
 from pmcheck.judgements import is_overdue
 from pmcheck.markdown import Markdown, code, link
@@ -73,7 +74,7 @@ def build_view(
     for issue in repository.issues:
         load_codes.setdefault(issue.path, set()).add(issue.code)
     invalid = tuple(
-        InvalidFile(d.path, ", ".join(sorted(load_codes.get(d.path, ()))) or DASH)
+        InvalidFile(display_path(d.path), ", ".join(sorted(load_codes.get(d.path, ()))) or DASH)
         for d in corpus.documents
         if d.postmortem is None
     )

@@ -42,9 +42,11 @@ def finding_groups(findings: Sequence[Finding], titles: dict[str, tuple[str, str
             groups.setdefault(f.path, []).append(f)
     out: list[FindingGroup] = []
     for path in sorted(groups):
-        rel = posixpath.relpath(path, log_dir)
-        known = titles.get(path)
-        title = file_link(code(known[0]), rel) if known else file_link(code(rel), rel)
+        # `path` is the display form; links go to the file's real name.
+        real = groups[path][0].file or path
+        rel = posixpath.relpath(real, log_dir)
+        known = titles.get(real)
+        title = file_link(code(known[0]), rel) if known else file_link(code(posixpath.relpath(path, log_dir)), rel)
         lines = tuple(
             FindingLine(
                 severity=f.severity.label,
