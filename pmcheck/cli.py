@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import gc
+import io
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import FrameType
 from typing import Any, NoReturn
 
 import click
 
 from pmcheck import __version__
 from pmcheck.dates import RANGE, in_range
+from pmcheck.display import clean, display_path
 from pmcheck.errors import PmcheckError, UsageError
 from pmcheck.reporters import REPORTERS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+# 128 + SIGINT, as shells report a command stopped by Ctrl-C.
+EXIT_INTERRUPTED = 130
 
 
 class DateType(click.ParamType):  # type: ignore[type-arg]
@@ -241,15 +248,84 @@ def schema(name: str) -> None:
     click.echo(schema_text(name), nl=False)
 
 
+class Interrupted(BaseException):
+    """Ctrl-C. Not a KeyboardInterrupt: click turns that into an Abort after printing a blank
+    line, and the run must end with exit 130 and at most one short line."""
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise Interrupted
+
+
+def _prepare_streams() -> None:
+    """Make standard output and error safe to write whatever the environment.
+
+    A terminal or pipe that cannot encode a character (``PYTHONIOENCODING=ascii``, an old
+    locale) gets a backslash escape instead of a crash; a closed standard output (``>&-``)
+    makes writing to it an I/O error (exit 2) rather than an attribute error.
+    """
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            setattr(sys, name, _ClosedStream(name))
+        elif isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="backslashreplace")
+
+
+class _ClosedStream(io.TextIOBase):
+    """Stands in for a standard stream the process was started without."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, f"standard {'output' if self._name == 'stdout' else 'error'} is closed")
+
+
+def _say(line: str) -> None:
+    """One line on standard error, if there is any way to show it."""
+    try:
+        click.echo(clean(line, lines=True), err=True)
+    except (OSError, ValueError):
+        pass
+
+
+def _silence_stdout() -> None:
+    """Point a failed standard output at /dev/null, so the interpreter's last flush of what is
+    still buffered cannot fail again (and turn exit 2 into 120)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError, AttributeError):
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, fd)
+    os.close(null)
+
+
 def main(argv: Sequence[str] | None = None) -> NoReturn:
-    """Entry point: turns expected errors into one line and exit 2, the unexpected into exit 3."""
+    """Entry point: turns expected errors into one line and exit 2, Ctrl-C into exit 130, the
+    unexpected into exit 3."""
     # A run builds hundreds of thousands of small objects and almost no reference cycles, so
     # the default collection thresholds spend about a tenth of a large check walking them.
     gc.set_threshold(50_000, 20, 20)
+    _prepare_streams()
+    previous = signal.signal(signal.SIGINT, _interrupt)
     try:
+        try:
+            os.getcwd()
+        except FileNotFoundError:
+            raise UsageError("the current directory no longer exists; change to one that does") from None
         code = cli.main(args=list(argv) if argv is not None else None, prog_name="pmcheck", standalone_mode=False)
+        # Write out what is buffered while an error can still be reported.
+        sys.stdout.flush()
     except PmcheckError as error:
-        click.echo(f"pmcheck: error: {error}", err=True)
+        _say(f"pmcheck: error: {error}")
         sys.exit(error.exit_code)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
@@ -258,23 +334,37 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         see = ""
         if isinstance(error, click.UsageError) and error.ctx is not None:
             see = f" (see `{error.ctx.command_path} --help`)"
-        click.echo(f"pmcheck: error: {error.format_message()}{see}", err=True)
+        _say(f"pmcheck: error: {error.format_message()}{see}")
         sys.exit(EXIT_USAGE)
-    except click.exceptions.Abort:
-        click.echo("pmcheck: aborted", err=True)
+    except (Interrupted, KeyboardInterrupt):
+        _say("pmcheck: interrupted")
+        sys.exit(EXIT_INTERRUPTED)
+    except click.exceptions.Abort as error:
+        if isinstance(error.__cause__, KeyboardInterrupt):
+            sys.exit(EXIT_INTERRUPTED)
+        _say("pmcheck: aborted")
         sys.exit(EXIT_USAGE)
     except BrokenPipeError:
-        sys.stderr.close()
+        # The reader went away (`pmcheck check | head`): nothing left to tell anyone.
+        _silence_stdout()
         sys.exit(EXIT_FINDINGS)
-    except KeyboardInterrupt:
-        sys.exit(130)
+    except OSError as error:
+        # pmcheck's own reads and writes name their file; an OSError without one comes from
+        # a standard stream (a full disk, a closed descriptor).
+        if error.filename is None:
+            _silence_stdout()
+            _say(f"pmcheck: error: cannot write the output: {error.strerror or error}")
+        else:
+            _say(f"pmcheck: error: {display_path(os.fsdecode(error.filename))}: {error.strerror or error}")
+        sys.exit(EXIT_USAGE)
     except Exception as error:  # noqa: BLE001 - the error boundary
-        click.echo(
+        _say(
             f"pmcheck: internal error: {type(error).__name__}: {error}\n"
             f"This is a bug in pmcheck {__version__}; please report it to the pmcheck issue "
-            "tracker with the command you ran and the file that triggered it.",
-            err=True,
+            "tracker with the command you ran and the file that triggered it."
         )
         sys.exit(EXIT_INTERNAL)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     # Without standalone mode, click returns the code given to ctx.exit().
     sys.exit(code if isinstance(code, int) else EXIT_OK)

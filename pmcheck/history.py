@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 import time
 import zoneinfo
@@ -219,6 +220,14 @@ def _first_line(text: str) -> str:
     return lines[0] if lines else "unknown error"
 
 
+def progress_bar(stream: TextIO, environ: Mapping[str, str]) -> ProgressBar | None:
+    """A progress bar on ``stream`` when it is a terminal that understands one: ``TERM`` set
+    and not ``dumb`` (the bar redraws with a carriage return and erases with ``ESC[K``)."""
+    if not stream.isatty() or environ.get("TERM", "dumb") in ("", "dumb"):
+        return None
+    return ProgressBar(stream)
+
+
 class ProgressBar:
     """A progress bar on stderr, shown only on a terminal and only once a walk takes over a second."""
 
@@ -293,7 +302,7 @@ def history_command(root: Path, policy: Policy, since: dt.date | None, fmt: str)
     """``pmcheck history``: print every due-date and owner change; exit 0 (2 without history)."""
     import click
 
-    progress = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    progress = progress_bar(sys.stderr, os.environ)
     history = load_history(root, policy, since, progress)
     if history is None:
         raise GitError(f"{root} is not inside a git repository; `pmcheck history` reads the git history")
