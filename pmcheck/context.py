@@ -33,6 +33,8 @@ class GitFacts:
     # False in pre-commit mode: the audit rules compare with HEAD, but nothing is demoted and the
     # run reports the files it was given.
     pull_request: bool = True
+    # What the run must say about how it compared (a submodule checked as changed).
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -132,7 +132,7 @@ def _result(repository: Repository, ctx: Context, options: CheckOptions, reporte
     raw_ids = {d.path: _raw_id(d) for d in corpus.documents}
     raw.extend(finding(issue.violation, issue.path, issue.span, raw_ids.get(issue.path)) for issue in repository.issues)
     raw.extend(run_rules(corpus, ctx, targets))
-    notes: list[str] = []
+    notes: list[str] = list(ctx.git.notes) if ctx.git is not None else []
     if repository.roster is None:
         notes.append(f"no {ctx.policy.people} found: owner roster rules (PM103, PM104, PM105 roles) were skipped")
     pull_request = ctx.git is not None and ctx.git.pull_request

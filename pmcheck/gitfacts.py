@@ -13,6 +13,13 @@ repository). Therefore:
 
 In a shallow clone git reports the shallow boundary as the commit that created every file, so
 nothing here infers dates or history from a shallow repository.
+
+Failures are never silent: a git command that fails (a corrupt object, a repository git refuses
+to trust) is a ``GitError`` naming git's own reason, so pmcheck exits 2 rather than working
+from an empty history. Only "there is no such commit" and "no common ancestor", which git says
+with exit status 1, are answers rather than failures. Files inside a
+submodule or a nested repository cannot be compared from the superproject: pull-request and
+pre-commit mode check them as changed, and history says it cannot read them.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
 import git  # noqa: E402
 
 from pmcheck.context import GitFacts  # noqa: E402
+from pmcheck.display import clean, display_path  # noqa: E402
 from pmcheck.errors import GitError, UsageError  # noqa: E402
 from pmcheck.loader import DEFAULT_LIMITS, Limits, load_file, load_text  # noqa: E402
 
@@ -90,6 +98,42 @@ def open_worktree(root: Path) -> Worktree | None:
     return Worktree(repo, top, prefix)
 
 
+def git_failure(what: str, error: git.GitCommandError | str, top: Path | None = None) -> GitError:
+    """A GitError for ``what`` with git's own reason: the first line of its stderr, cleaned.
+
+    A repository owned by another user (``safe.directory``, common in CI containers) also
+    gets the command that trusts it.
+    """
+    raw = error if isinstance(error, str) else _stderr(error)
+    lines = [line.strip() for line in raw.splitlines() if line.strip()]
+    first = lines[0] if lines else (str(error) if isinstance(error, str) else f"exit status {error.status}")
+    for prefix in ("fatal: ", "error: "):
+        if first.startswith(prefix):
+            first = first[len(prefix):]
+    message = f"{what}: git failed: {clean(first)}"
+    if "dubious ownership" in raw:
+        hint = [line for line in lines if "safe.directory" in line]
+        directory = hint[0].split("safe.directory", 1)[1].strip() if hint else str(top or ".")
+        message += f"; if you trust this repository, run `git config --global --add safe.directory {clean(directory)}`"
+    return GitError(message)
+
+
+def _stderr(error: git.GitCommandError) -> str:
+    # GitPython formats stderr as "\n  stderr: '<text>'".
+    text = str(error.stderr or "").strip()
+    if text.startswith("stderr:"):
+        text = text[len("stderr:"):].strip()
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        text = text[1:-1]
+    return text
+
+
+def _answered(error: git.GitCommandError) -> bool:
+    """Whether a failed command only answered "no": ``rev-parse --verify`` and ``merge-base``
+    exit 1 for "no such commit" and "no common ancestor", and 128 when git itself fails."""
+    return error.status == 1
+
+
 def check_ref(ref: str) -> str:
     """``ref`` when it may be passed to git at all; UsageError otherwise."""
     if not ref or ref.startswith("-") or any(ord(c) < 0x20 or ord(c) == 0x7F for c in ref) or ref != ref.strip():
@@ -108,8 +152,10 @@ def resolve_commit(wt: Worktree, ref: str) -> str | None:
     check_ref(ref)
     try:
         out = wt.repo.git.rev_parse("--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
-    except git.GitCommandError:
-        return None
+    except git.GitCommandError as error:
+        if _answered(error):
+            return None
+        raise
     return _object_id(out)
 
 
@@ -120,8 +166,10 @@ def is_shallow(wt: Worktree) -> bool:
 def merge_base(wt: Worktree, one: str, two: str) -> str | None:
     try:
         out = wt.repo.git.merge_base(_checked(one), _checked(two))
-    except git.GitCommandError:
-        return None
+    except git.GitCommandError as error:
+        if _answered(error):
+            return None
+        raise
     return _object_id(out)
 
 
@@ -131,17 +179,83 @@ def _checked(object_id: str) -> str:
     return object_id
 
 
-def _read_blob(wt: Worktree, object_id: str, limits: Limits) -> bytes | None:
-    """A blob's bytes through ``cat-file --batch``; None when it is not a blob or too large."""
-    _, kind, size = wt.repo.git.get_object_header(_checked(object_id))
-    # GitPython annotates the type as str but hands over the bytes git printed.
-    kind_text: Any = kind
-    if (kind_text.decode("ascii") if isinstance(kind_text, bytes) else kind_text) != "blob":
-        return None
-    if int(size) > limits.max_bytes:
-        return None
-    _, _, _, data = wt.repo.git.get_object_data(object_id)
-    return bytes(data)
+class BlobReader:
+    """Blobs by id, many per round trip through one ``git cat-file --batch`` (ids go to stdin).
+
+    A non-blob or a blob over the size limit reads as None. A missing or unreadable object is
+    a GitError with git's reason: history and the audit rules must not go on without it.
+    """
+
+    # Ids written to cat-file at once: their 41 bytes each must fit the pipe buffer (64 KiB) so
+    # writing them all before reading any answer cannot deadlock.
+    BATCH = 1000
+
+    def __init__(self, wt: Worktree, limits: Limits = DEFAULT_LIMITS) -> None:
+        self._wt = wt
+        self._limits = limits
+        self._cat: Any = None
+
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._cat is not None:
+            raw = self._cat.proc
+            for stream in (raw.stdin, raw.stdout, raw.stderr):
+                if stream is not None:
+                    stream.close()
+            raw.wait()
+            self._cat = None
+
+    def _failed(self) -> GitError:
+        """cat-file stopped answering: git's reason from its stderr."""
+        raw = self._cat.proc
+        try:
+            raw.stdin.close()
+        except OSError:
+            pass
+        raw.wait()
+        reason = raw.stderr.read().decode("utf-8", "replace") if raw.stderr is not None else ""
+        return git_failure("reading git objects", reason or "git cat-file ended early", self._wt.top)
+
+    def _missing(self, object_id: str) -> GitError:
+        """An object git listed but cannot read: ask for it alone to get git's reason."""
+        try:
+            self._wt.repo.git.cat_file("-t", object_id)
+        except git.GitCommandError as error:
+            return git_failure(f"reading git object {object_id}", error, self._wt.top)
+        return GitError(f"reading git object {object_id}: git failed: the object is missing")
+
+    def blobs(self, object_ids: Iterable[str]) -> dict[str, bytes | None]:
+        ids = [_checked(i) for i in dict.fromkeys(object_ids)]
+        out: dict[str, bytes | None] = {}
+        if self._cat is None and ids:
+            self._cat = self._wt.repo.git.cat_file("--batch", as_process=True, istream=subprocess.PIPE)
+        for start in range(0, len(ids), self.BATCH):
+            chunk = ids[start:start + self.BATCH]
+            stdin, stdout = self._cat.proc.stdin, self._cat.proc.stdout
+            try:
+                stdin.write("".join(f"{i}\n" for i in chunk).encode("ascii"))
+                stdin.flush()
+            except BrokenPipeError:
+                raise self._failed() from None
+            for object_id in chunk:
+                line = stdout.readline()
+                header = line.split()
+                if not line.endswith(b"\n") or not header:
+                    raise self._failed()
+                if len(header) != 3:  # "<id> missing": absent, or too damaged to read its header
+                    raise self._missing(object_id)
+                size = int(header[2])
+                keep = header[1] == b"blob" and size <= self._limits.max_bytes
+                data = _read_exactly(stdout, size, keep)
+                if data is None or stdout.read(1) != b"\n":  # the newline after each object
+                    raise self._failed()
+                out[object_id] = data if keep else None
+        return out
 
 
 def parse_blob(data: bytes | None, name: str, limits: Limits = DEFAULT_LIMITS) -> Any:
@@ -175,35 +289,48 @@ class _Entry:
     status: str
     old: str | None  # top-level-relative
     new: str | None
+    old_blob: str | None = None
 
 
-def _diff_entries(raw: str) -> Iterator[_Entry]:
-    """Entries of ``git diff --name-status -z`` output."""
-    tokens = raw.split("\0")
-    i = 0
-    while i < len(tokens):
-        status = tokens[i].strip()
-        i += 1
-        if not status:
+def _raw_entries(raw: str) -> Iterator[_Entry]:
+    """Entries of ``git diff --raw -z --no-abbrev`` output (the base's blob ids included)."""
+    tokens = iter(raw.split("\0"))
+    for token in tokens:
+        token = token.lstrip("\n")
+        if not token.startswith(":"):
             continue
-        if status[0] in "RC":
-            old, new = tokens[i], tokens[i + 1]
-            i += 2
-            yield _Entry(status[0], old, new)
-        else:
-            path = tokens[i]
-            i += 1
-            yield _Entry(status[0], None if status[0] == "A" else path, None if status[0] == "D" else path)
+        meta = token[1:].split()
+        status = meta[4][0]
+        first = next(tokens, "")
+        second = next(tokens, "") if status in "RC" else first
+        yield _Entry(
+            status,
+            None if status == "A" else first,
+            None if status == "D" else second,
+            _object_id(meta[2]) if meta[0] != "160000" else None,
+        )
 
 
-def _changes_against(wt: Worktree, base: str, untracked: bool) -> list[_Entry]:
-    # The working tree against the base: committed, staged and unstaged changes together.
-    raw = wt.repo.git.diff("--name-status", "-z", "-M", "--no-color", "--no-ext-diff", _checked(base), "--")
-    entries = list(_diff_entries(raw))
-    if untracked:
-        others = wt.repo.git.ls_files("--others", "--exclude-standard", "-z", "--", ".")
-        entries.extend(_Entry("A", None, path) for path in others.split("\0") if path)
-    return entries
+def _changes_against(wt: Worktree, base: str) -> tuple[list[_Entry], list[str]]:
+    """The work tree against the base (committed, staged and unstaged changes together), and
+    the untracked paths (a nested repository is one entry ending in ``/``)."""
+    options = ["--raw", "-z", "--no-abbrev", "-M", "--no-color", "--no-ext-diff"]
+    entries = list(_raw_entries(wt.repo.git.diff(*options, _checked(base), "--")))
+    others = wt.repo.git.ls_files("--others", "--exclude-standard", "-z", "--", ".")
+    return entries, [path for path in others.split("\0") if path]
+
+
+def nested_repositories(wt: Worktree, untracked: Iterable[str] | None = None) -> list[str]:
+    """Top-level-relative folders (ending in ``/``) under the pmcheck root that are submodules
+    or nested repositories: git in the superproject sees a commit id there, not the files."""
+    scope = f":(top){wt.prefix}" if wt.prefix else "."
+    staged = wt.repo.git.ls_files("--stage", "-z", "--", scope)
+    found = [entry.split("\t", 1)[1] + "/" for entry in staged.split("\0") if entry.startswith("160000 ")]
+    if untracked is None:
+        listing = wt.repo.git.ls_files("--others", "--exclude-standard", "-z", "--", scope)
+        untracked = [path for path in listing.split("\0") if path]
+    found += [path for path in untracked if path.endswith("/") and (wt.top / path / ".git").exists()]
+    return sorted(set(found))
 
 
 def _facts(
@@ -215,11 +342,12 @@ def _facts(
     limits: Limits,
 ) -> GitFacts:
     wanted = set(files)
-    entries = _changes_against(wt, base, untracked=pull_request)
-    commit = wt.repo.commit(base)
+    entries, untracked = _changes_against(wt, base)
+    if pull_request:
+        entries.extend(_Entry("A", None, path) for path in untracked if not path.endswith("/"))
     changed: set[str] = set()
     base_paths: dict[str, str] = {}
-    base_data: list[Any] = []
+    base_blobs: list[tuple[str, str]] = []
     for entry in entries:
         new = wt.to_root(entry.new) if entry.new is not None else None
         old = wt.to_root(entry.old) if entry.old is not None else None
@@ -230,13 +358,25 @@ def _facts(
         elif not (entry.status == "D" and old is not None and old.endswith(_YAML_SUFFIXES)):
             # A deleted postmortem may have moved its actions elsewhere: keep its base version.
             continue
-        if entry.old is None:
-            continue
-        try:
-            blob = commit.tree / entry.old
-        except KeyError:
-            continue
-        base_data.append(parse_blob(_read_blob(wt, blob.hexsha, limits), entry.old, limits))
+        if entry.old is not None and entry.old_blob is not None:
+            base_blobs.append((entry.old_blob, entry.old))
+
+    # Git cannot say what changed inside a submodule or nested repository from here, so every
+    # postmortem in one is checked as changed: failing closed, never passing an unseen edit.
+    notes: list[str] = []
+    for folder in nested_repositories(wt, untracked):
+        inside = sorted(p for p in wanted if wt.to_top(p).startswith(folder))
+        if inside:
+            changed.update(inside)
+            shown = display_path(wt.to_root(folder) or folder)
+            notes.append(
+                f"{shown} is a git submodule or nested repository, which git cannot compare from here: "
+                f"its {len(inside)} postmortem file{'s are' if len(inside) != 1 else ' is'} checked as changed"
+            )
+
+    with BlobReader(wt, limits) as reader:
+        fetched = reader.blobs(blob for blob, _ in base_blobs)
+    base_data = [parse_blob(fetched[blob], path, limits) for blob, path in base_blobs]
 
     base_actions: dict[str, Mapping[str, Any]] = {}
     base_postmortems: dict[str, Mapping[str, Any]] = {}
@@ -268,6 +408,7 @@ def _facts(
         base_postmortems=base_postmortems,
         base_paths=base_paths,
         pull_request=pull_request,
+        notes=tuple(notes),
     )
 
 
@@ -297,6 +438,8 @@ def changed_since(root: Path, ref: str, files: Iterable[str], limits: Limits = D
             return _facts(wt, root, base, files, pull_request=True, limits=limits)
         except git.GitCommandNotFound:
             raise GitError("--changed-since needs git, and no git executable was found") from None
+        except git.GitCommandError as error:
+            raise git_failure(f"--changed-since {ref}", error, wt.top) from None
 
 
 def staged_against_head(root: Path, files: Iterable[str], limits: Limits = DEFAULT_LIMITS) -> GitFacts | None:
@@ -311,9 +454,13 @@ def staged_against_head(root: Path, files: Iterable[str], limits: Limits = DEFAU
             if head is None:
                 return None
             return _facts(wt, root, head, files, pull_request=False, limits=limits)
-        except (git.GitCommandNotFound, git.GitCommandError):
-            # The audit is a bonus in this mode; the check itself must still run.
+        except git.GitCommandNotFound:
+            # Without git there is nothing to compare with; the check itself still runs.
             return None
+        except git.GitCommandError as error:
+            # A repository git cannot read is not "nothing changed": the audit rules would
+            # pass an unrecorded deadline move.
+            raise git_failure("comparing with HEAD", error, wt.top) from None
 
 
 # -- history -----------------------------------------------------------------------------------
@@ -342,27 +489,35 @@ class Commit:
 class HistoryReader:
     """Reads the commits that touched postmortem files, and their blobs, from one work tree."""
 
-    # Ids written to cat-file at once: their 41 bytes each must fit the pipe buffer (64 KiB) so
-    # writing them all before reading any answer cannot deadlock.
-    BATCH = 1000
-
     def __init__(self, wt: Worktree, limits: Limits = DEFAULT_LIMITS) -> None:
         self._wt = wt
-        self._limits = limits
-        self._cat: Any = None
+        self._reader = BlobReader(wt, limits)
 
     def __enter__(self) -> HistoryReader:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
-        if self._cat is not None:
-            raw = self._cat.proc
-            for stream in (raw.stdin, raw.stdout, raw.stderr):
-                if stream is not None:
-                    stream.close()
-            raw.wait()
-            self._cat = None
+        self._reader.close()
         self._wt.close()
+
+    @property
+    def top(self) -> Path:
+        return self._wt.top
+
+    def nested(self, patterns: Iterable[str]) -> list[str]:
+        """Root-relative submodule or nested-repository folders the globs reach into: their
+        history is not in this repository's log."""
+        out = []
+        for folder in nested_repositories(self._wt):
+            rel = self._wt.to_root(folder)
+            if rel is None:
+                continue
+            for pattern in patterns:
+                literal = re.split(r"[*?\[]", pattern, maxsplit=1)[0]
+                if literal.startswith(rel) or rel.startswith(literal):
+                    out.append(rel)
+                    break
+        return out
 
     @property
     def shallow(self) -> bool:
@@ -458,40 +613,19 @@ class HistoryReader:
         return self.blobs([object_id])[object_id]
 
     def blobs(self, object_ids: Iterable[str]) -> dict[str, bytes | None]:
-        """Blobs by id, many per round trip through one ``cat-file --batch`` (ids go to stdin).
-
-        A missing object, a non-blob, or a blob over the size limit reads as None.
-        """
-        ids = [_checked(i) for i in dict.fromkeys(object_ids)]
-        out: dict[str, bytes | None] = {}
-        if self._cat is None and ids:
-            self._cat = self._wt.repo.git.cat_file("--batch", as_process=True, istream=subprocess.PIPE)
-        for start in range(0, len(ids), self.BATCH):
-            chunk = ids[start:start + self.BATCH]
-            stdin, stdout = self._cat.proc.stdin, self._cat.proc.stdout
-            stdin.write("".join(f"{i}\n" for i in chunk).encode("ascii"))
-            stdin.flush()
-            for object_id in chunk:
-                header = stdout.readline().split()
-                if len(header) != 3:  # "<id> missing"
-                    out[object_id] = None
-                    continue
-                size = int(header[2])
-                keep = header[1] == b"blob" and size <= self._limits.max_bytes
-                data = _read_exactly(stdout, size, keep)
-                stdout.read(1)  # the newline after each object
-                out[object_id] = data if keep else None
-        return out
+        """Blobs by id (see ``BlobReader``)."""
+        return self._reader.blobs(object_ids)
 
 
-def _read_exactly(stream: Any, size: int, keep: bool) -> bytes:
-    """``size`` bytes of ``stream``; discarded in chunks (never held) when not ``keep``."""
+def _read_exactly(stream: Any, size: int, keep: bool) -> bytes | None:
+    """``size`` bytes of ``stream``, discarded in chunks (never held) when not ``keep``; None
+    when the stream ends first."""
     parts: list[bytes] = []
     left = size
     while left:
         part = stream.read(min(left, 1 << 20))
         if not part:
-            raise GitError("git cat-file ended early")
+            return None
         left -= len(part)
         if keep:
             parts.append(part)

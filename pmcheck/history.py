@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pmcheck.dates import local_date
-from pmcheck.display import clean, inert_json
+from pmcheck.display import clean, display_path, inert_json
 from pmcheck.errors import GitError
 from pmcheck.judgements import judge_handover, judge_move
 from pmcheck.loader import load_text
@@ -62,6 +62,9 @@ class History:
     changes: tuple[Change, ...] = ()
     commits: int = 0
     blobs: int = 0
+    # Why there is no history to read although git works ("shallow clone", a submodule, "not a
+    # git repository"); None when the history was read.
+    unavailable: str | None = None
 
     @property
     def unrecorded(self) -> tuple[Change, ...]:
@@ -90,6 +93,10 @@ def load_history(
         try:
             if reader.shallow:
                 return History(shallow=True)
+            nested = reader.nested(policy.postmortems)
+            if nested:
+                shown = ", ".join(display_path(folder) for folder in nested)
+                return History(shallow=False, unavailable=f"{shown} is a git submodule or nested repository")
             tz = zoneinfo.ZoneInfo(policy.timezone)
             total = reader.count(policy.postmortems, since) if progress is not None else 0
             cache: dict[str, _Parsed] = {}
@@ -139,7 +146,7 @@ def load_history(
         except gitfacts.GitCommandNotFound:
             raise GitError("history needs git, and no git executable was found") from None
         except gitfacts.GitCommandError as error:
-            raise GitError(f"git log failed: {_first_line(str(error.stderr or error))}") from None
+            raise gitfacts.git_failure("reading the history", error, reader.top) from None
     return History(shallow=False, changes=tuple(sorted(changes)), commits=commits, blobs=len(cache))
 
 
@@ -213,11 +220,6 @@ def _compare(
         handover = judge_handover(base, head)
         if handover is not None:
             yield change("owner", handover.old, handover.new, handover.recorded)
-
-
-def _first_line(text: str) -> str:
-    lines = [line.strip() for line in text.strip().strip("'").splitlines() if line.strip()]
-    return lines[0] if lines else "unknown error"
 
 
 def progress_bar(stream: TextIO, environ: Mapping[str, str]) -> ProgressBar | None:
@@ -308,5 +310,7 @@ def history_command(root: Path, policy: Policy, since: dt.date | None, fmt: str)
         raise GitError(f"{root} is not inside a git repository; `pmcheck history` reads the git history")
     if history.shallow:
         raise GitError("history unavailable (shallow clone): fetch the full history (actions/checkout: `fetch-depth: 0`)")
+    if history.unavailable:
+        raise GitError(f"history unavailable: {history.unavailable}; run `pmcheck history` in that repository")
     click.echo(render_json(history, since) if fmt == "json" else render_text(history), nl=False)
     return 0

@@ -16,6 +16,7 @@ import datetime as dt
 import difflib
 import os
 import re
+import shutil
 from dataclasses import fields
 from pathlib import Path
 
@@ -25,7 +26,7 @@ import jinja2
 from pmcheck.context import Context, Corpus
 from pmcheck.decide import START, Selection, decide, finding
 from pmcheck.engine import as_of_date, check_repository, load_context, nothing_found
-from pmcheck.errors import ConfigError, GitError, UsageError
+from pmcheck.errors import ConfigError, UsageError
 from pmcheck.files import LOG_LIMIT, Refused, read_bytes, refuse_symlinks, write_atomically
 from pmcheck.findings import Finding, Severity, Violation
 from pmcheck.policy import Policy
@@ -118,18 +119,22 @@ def build_log(
     return render_log(build_view(repository, result.findings, as_of, history), root, policy)
 
 
-def load_log_history(root: Path, policy: Policy) -> History | None:
-    """The git history the trend's slips come from; None outside git or when git cannot say.
+def load_log_history(root: Path, policy: Policy) -> History:
+    """The git history the trend's slips come from.
 
-    In a shallow clone the history is marked shallow and the log says so, so `render --check`
-    needs the same depth of history as the render that wrote the log (`fetch-depth: 0`).
+    History that cannot be read for a benign reason (not a git repository, no git executable,
+    a shallow clone, postmortems in a submodule) is marked unavailable and the log says so, so
+    `render --check` needs the same history as the render that wrote the log (`fetch-depth:
+    0`). A git failure (a corrupt object, a repository git refuses) is a GitError, exit 2 with
+    git's reason: never a log that quietly differs from one rendered elsewhere.
     """
+    from pmcheck.history import History as GitHistory
     from pmcheck.history import load_history  # walks git only when rendering
 
-    try:
-        return load_history(root, policy)
-    except GitError:
-        return None
+    if shutil.which("git") is None:
+        return GitHistory(shallow=False, unavailable="no git executable")
+    history = load_history(root, policy)
+    return history if history is not None else GitHistory(shallow=False, unavailable="not a git repository")
 
 
 def _report(root: Path, violation: Violation, path: str, policy: Policy, as_of: dt.date) -> Finding | None:

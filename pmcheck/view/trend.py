@@ -50,7 +50,9 @@ def trend(
         for change in life.action.deadline_changes:
             if change.to_date > change.from_date and (i := week(change.date)) is not None:
                 slips[i] += 1
-    if history is not None and not history.shallow:
+    # Why git history could not be read, besides a shallow clone (``pmcheck.history``).
+    unavailable = getattr(history, "unavailable", None)
+    if history is not None and not history.shallow and not unavailable:
         for h in history.changes:
             day = local_date(h.date, tz) if isinstance(h.date, dt.datetime) else h.date
             if h.field == "due" and not h.recorded and moved_later(parse_date(str(h.old)), parse_date(str(h.new))):
@@ -81,8 +83,8 @@ def trend(
     note: str
     if history is None:
         note = "Deadline slips count the recorded `deadline_changes` that moved a due date later."
-    elif history.shallow:
-        note = "Deadline slips count recorded `deadline_changes` only: git history unavailable (shallow clone)."
+    elif history.shallow or unavailable:
+        note = f"Deadline slips count recorded `deadline_changes` only: git history unavailable ({unavailable or 'shallow clone'})."
     else:
         note = "Deadline slips count recorded `deadline_changes` and due-date moves git shows without a record."
     critical_severities = [s.name for s in policy.severities.values() if s.critical]
