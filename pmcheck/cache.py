@@ -17,9 +17,9 @@ cache folder. Hence:
   copied from another machine or another file, truncated, corrupted -- is ignored and rebuilt.
   Knowing the content hash (anyone can compute it) is not enough to forge a result;
 - the in-repository folder is used only when it is a real directory inside the work tree (not a
-  symlink); entries are read with ``O_NOFOLLOW`` and only when regular files of bounded size,
-  and written to a fresh temporary file that replaces the entry atomically, so concurrent runs
-  never see half an entry and a planted symlink is replaced, not followed.
+  symlink); packs are read with ``O_NOFOLLOW`` and only when regular files of bounded size, and
+  written to a fresh temporary file renamed to a new, random pack name, so concurrent runs never
+  see half a pack, never overwrite each other, and never write through a planted symlink.
 
 Any failure to use the cache (read-only checkout, no home folder for the key) only makes the run
 uncached; it never changes the result and never stops the run.
@@ -27,6 +27,7 @@ uncached; it never changes the result and never stops the run.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import hmac
@@ -35,10 +36,10 @@ import os
 import secrets
 import stat
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pmcheck import __version__
 from pmcheck.findings import DataPath
@@ -47,11 +48,16 @@ from pmcheck.schema import SchemaError
 
 FOLDER = ".pmcheck_cache"
 ENV_FOLDER = "PMCHECK_CACHE_DIR"
-FORMAT = b"pmcheck-cache 1"
+FORMAT = b"pmcheck-cache 2"
 KEY_BYTES = 32
-# An entry describes one file of at most a megabyte; anything far larger is not ours.
-MAX_ENTRY_BYTES = 64 * 1024 * 1024
-_SUFFIX = ".json"
+# A pack holds a repository's entries, each describing a file of at most a megabyte.
+MAX_ENTRY_BYTES = 1024 * 1024 * 1024
+# A run that reads this many packs, or packs holding more than twice what it used (plus the
+# slack), writes what it used as one pack and removes the others.
+MAX_PACKS = 8
+COMPACT_SLACK_BYTES = 1024 * 1024
+_PACK_PREFIX = "pack-"
+_PACK_SUFFIX = ".pmc"
 
 
 @dataclass(frozen=True)
@@ -64,51 +70,164 @@ class Entry:
 
 
 class Cache:
-    """Entries of one repository under one fingerprint; get and put never raise."""
+    """Entries of one repository under one fingerprint; no method raises.
+
+    Entries live in pack files (``pack-*.pmc``): a run reads every pack once, and writes the
+    entries it had to compute as one new pack at ``flush`` (one file per run, not one per
+    postmortem: creating two thousand small files costs more than parsing them). When packs pile
+    up or mostly hold entries nobody asked for, ``flush`` writes the entries of this run as one
+    pack and removes the packs it read.
+    """
 
     def __init__(self, folder: Path, fingerprint: str, key: bytes) -> None:
         self._folder = folder
         self._fingerprint = fingerprint.encode()
         self._key = key
+        self._index: dict[str, list[tuple[bytes, bytes]]] | None = None
+        self._packs: list[Path] = []
+        self._stored_bytes = 0
+        self._used: dict[str, tuple[bytes, bytes]] = {}
+        # This run's new entries go straight to a temporary file (not held in memory).
+        self._fresh: set[str] = set()
+        self._fresh_bytes = 0
+        self._pending: tuple[BinaryIO, str] | None = None
 
     def get(self, content: bytes, path: str) -> Entry | None:
         """The entry for a file of these bytes (reported as ``path``), or None."""
+        if self._index is None:
+            self._index = self._read_packs()
         name = self._name(content)
-        raw = _read_entry(self._folder / name)
-        if raw is None:
-            return None
-        try:
-            header, mac, main, span_text = raw.split(b"\n", 3)
-        except ValueError:
-            return None
-        if header != FORMAT or not hmac.compare_digest(mac, self._sign(name, main, span_text)):
-            return None
-        try:
-            return _decode(main, span_text, path)
-        except (ValueError, TypeError, KeyError, IndexError, RecursionError):
-            # Signed by us yet unreadable: written by another version of the format.
-            return None
+        # Several packs may hold the name (runs that missed it at the same time, or a damaged copy
+        # and its rebuilt one): the first genuine one counts.
+        for found in self._index.get(name, ()):
+            mac, body = found
+            if not hmac.compare_digest(mac, self._sign(name, body)):
+                continue
+            try:
+                main, span_text = body.split(b"\n", 1)
+                entry = _decode(main, span_text, path)
+            except (ValueError, TypeError, KeyError, IndexError, RecursionError):
+                continue  # signed by us yet unreadable: another version of the format
+            self._used[name] = found
+            return entry
+        return None
 
     def put(self, content: bytes, entry: Entry) -> None:
-        """Store ``entry`` for a file of these bytes; silently does nothing when it cannot."""
+        """Keep ``entry`` for a file of these bytes, to be written at ``flush``."""
         try:
             main, span_text = _encode(entry)
         except (ValueError, TypeError, RecursionError):
             return  # not plain data (cannot happen for loaded YAML): leave it uncached
         name = self._name(content)
-        body = b"\n".join((FORMAT, self._sign(name, main, span_text), main, span_text))
-        try:
-            _write_atomic(self._folder, name, body)
-        except OSError:
+        if name in self._fresh:
             return
+        body = main + b"\n" + span_text
+        record = _record(name, self._sign(name, body), body)
+        try:
+            if self._pending is None:
+                handle, temporary = tempfile.mkstemp(dir=self._folder, prefix=".tmp-")
+                self._pending = (os.fdopen(handle, "wb"), temporary)
+                self._pending[0].write(FORMAT + b"\n")
+            self._pending[0].write(record)
+        except OSError:
+            self._discard()
+            return
+        self._fresh.add(name)
+        self._fresh_bytes += len(record)
+
+    def flush(self) -> None:
+        """Publish the entries ``put`` so far as one pack; silently does nothing when it cannot."""
+        live = self._fresh_bytes + sum(len(_record(name, mac, body)) for name, (mac, body) in self._used.items())
+        crowded = len(self._packs) >= MAX_PACKS or self._stored_bytes >= 2 * live + COMPACT_SLACK_BYTES
+        try:
+            if crowded and self._packs:
+                if self._pending is None:
+                    handle, temporary = tempfile.mkstemp(dir=self._folder, prefix=".tmp-")
+                    self._pending = (os.fdopen(handle, "wb"), temporary)
+                    self._pending[0].write(FORMAT + b"\n")
+                out = self._pending[0]
+                for name, (mac, body) in self._used.items():
+                    if name not in self._fresh:
+                        out.write(_record(name, mac, body))
+            if self._pending is not None:
+                out, temporary = self._pending
+                out.close()
+                os.replace(temporary, self._folder / _pack_name())
+                self._pending = None
+                if crowded:
+                    for pack in self._packs:
+                        with contextlib.suppress(OSError):
+                            os.unlink(pack)  # another run may have removed it already
+                    self._packs = []
+                    self._stored_bytes = 0
+        except OSError:
+            self._discard()
+        self._fresh = set()
+        self._fresh_bytes = 0
+
+    def _discard(self) -> None:
+        if self._pending is not None:
+            out, temporary = self._pending
+            self._pending = None
+            with contextlib.suppress(OSError):
+                out.close()
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+    def _read_packs(self) -> dict[str, list[tuple[bytes, bytes]]]:
+        index: dict[str, list[tuple[bytes, bytes]]] = {}
+        try:
+            names = sorted(entry.name for entry in os.scandir(self._folder) if _is_pack_name(entry.name))
+        except OSError:
+            return index
+        for pack_name in names:
+            raw = _read_entry(self._folder / pack_name)
+            if raw is None:
+                continue
+            self._packs.append(self._folder / pack_name)
+            self._stored_bytes += len(raw)
+            for name, mac, body in _records(raw):
+                index.setdefault(name, []).append((mac, body))
+        return index
 
     def _name(self, content: bytes) -> str:
         digest = hashlib.blake2b(content, digest_size=32).digest()
-        return hashlib.blake2b(self._fingerprint + b"\0" + digest, digest_size=20).hexdigest() + _SUFFIX
+        return hashlib.blake2b(self._fingerprint + b"\0" + digest, digest_size=20).hexdigest()
 
-    def _sign(self, name: str, main: bytes, span_text: bytes) -> bytes:
-        message = name.encode() + b"\0" + main + b"\n" + span_text
-        return hmac.new(self._key, message, hashlib.blake2b).hexdigest().encode()
+    def _sign(self, name: str, body: bytes) -> bytes:
+        # The name is signed with the body: a genuine entry moved to another file's name fails.
+        return hmac.new(self._key, name.encode() + b"\0" + body, hashlib.blake2b).hexdigest().encode()
+
+
+def _pack_name() -> str:
+    return f"{_PACK_PREFIX}{secrets.token_hex(8)}{_PACK_SUFFIX}"
+
+
+def _is_pack_name(name: str) -> bool:
+    return name.startswith(_PACK_PREFIX) and name.endswith(_PACK_SUFFIX)
+
+
+def _record(name: str, mac: bytes, body: bytes) -> bytes:
+    return b"%s %d %s\n" % (name.encode(), len(body), mac) + body
+
+
+def _records(raw: bytes) -> Iterator[tuple[str, bytes, bytes]]:
+    """The (name, mac, body) records of a pack, up to the first that does not parse."""
+    if not raw.startswith(FORMAT + b"\n"):
+        return
+    position = len(FORMAT) + 1
+    while position < len(raw):
+        end = raw.find(b"\n", position, position + 256)
+        if end < 0:
+            return
+        parts = raw[position:end].split(b" ")
+        if len(parts) != 3 or not parts[1].isdigit() or len(parts[0]) != 40:
+            return
+        start, length = end + 1, int(parts[1])
+        if start + length > len(raw):
+            return
+        yield parts[0].decode("ascii", "replace"), parts[2], raw[start : start + length]
+        position = start + length
 
 
 def open_cache(root: Path, fingerprint: str) -> Cache | None:
@@ -223,7 +342,7 @@ def _read_entry(path: Path, limit: int = MAX_ENTRY_BYTES) -> bytes | None:
 
 def _write_atomic(folder: Path, name: str, body: bytes) -> None:
     """Write ``folder/name`` through a fresh temporary file and ``os.replace``."""
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=_SUFFIX)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(body)
@@ -281,10 +400,11 @@ def _encode(entry: Entry) -> tuple[bytes, bytes]:
     return _dumps(main), _dumps(tables)
 
 
-def _encode_table(table: Mapping[DataPath, Any]) -> list[list[Any]]:
+def _encode_table(table: Mapping[DataPath, Any]) -> list[tuple[DataPath, Any]]:
     if not isinstance(table, dict):
         raise TypeError("a span table is a mapping")
-    return [[list(path), list(value) if isinstance(value, tuple) else value] for path, value in table.items()]
+    # (path, span) pairs: json's C encoder writes tuples as arrays, much faster than building lists.
+    return list(table.items())
 
 
 def _dumps(value: Any) -> bytes:

@@ -131,7 +131,7 @@ def load_repository(
     tz = zone(policy.timezone)
     documents: list[Document] = []
     issues: list[LoadIssue] = []
-    with _collector_paused():
+    with _collector_paused(), _published(cache):
         for rel in files:
             loaded, schema_errors = _load_and_validate(root, rel, limits, validator, cache)
             document = Document(rel, loaded)
@@ -179,6 +179,17 @@ def _load_and_validate(
     if cache is not None:
         cache.put(source, Entry(loaded, schema_errors))
     return loaded, schema_errors
+
+
+@contextmanager
+def _published(cache: Cache | None) -> Iterator[None]:
+    """Publish the cache entries written while loading, even when loading is interrupted
+    (every entry written so far is whole)."""
+    try:
+        yield
+    finally:
+        if cache is not None:
+            cache.flush()
 
 
 @contextmanager

@@ -15,6 +15,7 @@ import stat
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -70,7 +71,15 @@ def outputs(root: Path, use_cache: bool = True, paths: tuple[str, ...] = ()) -> 
 
 
 def entries(root: Path) -> list[Path]:
-    return sorted((root / FOLDER).glob("*.json"))
+    """The pack files of the repository's cache."""
+    return sorted((root / FOLDER).glob("pack-*.pmc"))
+
+
+def rewrite_records(pack: Path, change: Callable[[str, bytes, bytes], tuple[str, bytes, bytes]]) -> None:
+    """Rewrite every (name, mac, body) record of ``pack`` through ``change``."""
+    raw = pack.read_bytes()
+    records = [change(*record) for record in cache_module._records(raw)]
+    pack.write_bytes(cache_module.FORMAT + b"\n" + b"".join(cache_module._record(*record) for record in records))
 
 
 def postmortem(number: int, pm_id: str | None = None) -> str:
@@ -180,12 +189,16 @@ def _damage(root: Path, how: str) -> None:
 def test_a_damaged_entry_is_ignored_and_rebuilt(sample: Path, how: str, hits: Hits) -> None:
     expected = outputs(sample, use_cache=False)
     outputs(sample)
-    good = {entry.name: entry.read_bytes() for entry in entries(sample)}
+    files = hits.misses
     _damage(sample, how)
     hits.hits = hits.misses = 0
     assert outputs(sample) == expected
-    assert hits.hits == 0
-    assert {entry.name: entry.read_bytes() for entry in entries(sample)} == good
+    assert hits.misses >= 1
+    if how in ("empty", "foreign-format", "pickle"):
+        assert hits.hits == 0
+    hits.hits = hits.misses = 0
+    assert outputs(sample) == expected
+    assert (hits.hits, hits.misses) == (files, 0)  # rebuilt
 
 
 def test_entries_of_another_pmcheck_version_are_not_used(sample: Path, hits: Hits, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -197,14 +210,15 @@ def test_entries_of_another_pmcheck_version_are_not_used(sample: Path, hits: Hit
 
 
 def _clean_result_forged(root: Path, key: bytes) -> None:
-    """Rewrite every entry to claim its file has no schema error and a harmless title, signed
-    with ``key`` -- what a pull request committing ``.pmcheck_cache/`` could try."""
-    for entry in entries(root):
-        header, _, main, spans = entry.read_bytes().split(b"\n", 3)
-        main = main.replace(b'"schema":[[', b'"schema":[],"x":[[').replace(b'"id":"PM-', b'"id":"FORGED-PM-')
-        message = entry.name.encode() + b"\0" + main + b"\n" + spans
-        mac = hmac.new(key, message, hashlib.blake2b).hexdigest().encode()
-        entry.write_bytes(b"\n".join((header, mac, main, spans)))
+    """Rewrite every entry to claim its file has no schema error and another id, signed with
+    ``key`` -- what a pull request committing ``.pmcheck_cache/`` could try."""
+
+    def forge(name: str, mac: bytes, body: bytes) -> tuple[str, bytes, bytes]:
+        body = body.replace(b'"schema":[{', b'"schema":[],"x":[{').replace(b'"id":"PM-', b'"id":"FORGED-PM-')
+        return name, hmac.new(key, name.encode() + b"\0" + body, hashlib.blake2b).hexdigest().encode(), body
+
+    for pack in entries(root):
+        rewrite_records(pack, forge)
 
 
 def test_a_forged_entry_signed_without_the_users_key_is_ignored(hostile: Path, hits: Hits) -> None:
@@ -222,10 +236,10 @@ def test_an_entry_copied_to_another_files_name_is_ignored(repo: Path, hits: Hits
     (repo / "postmortems" / "PM-2026-002.yaml").write_text(postmortem(2).replace("title: ", "title: Other ", 1))
     expected = outputs(repo, use_cache=False)
     outputs(repo)
-    names = entries(repo)
-    body = names[0].read_bytes()
-    for other in names[1:]:
-        other.write_bytes(body)  # a genuine, correctly signed entry, under the wrong name
+    [pack] = entries(repo)
+    first = next(cache_module._records(pack.read_bytes()))
+    # A genuine, correctly signed entry, under every other file's name.
+    rewrite_records(pack, lambda name, mac, body: (name, first[1], first[2]))
     hits.hits = hits.misses = 0
     assert outputs(repo) == expected
     assert hits.hits == 1
@@ -308,17 +322,40 @@ def test_a_symlinked_cache_folder_is_not_written_through(repo: Path, tmp_path: P
     assert hits.hits == hits.misses == 0  # not even read through
 
 
-def test_a_symlinked_entry_is_replaced_not_followed(repo: Path, tmp_path: Path) -> None:
+def test_a_symlinked_pack_is_neither_read_nor_written_through(repo: Path, tmp_path: Path, hits: Hits) -> None:
     outputs(repo)
-    victim = tmp_path / "victim.txt"
-    victim.write_text("precious\n")
-    for entry in entries(repo):
-        entry.unlink()
-        entry.symlink_to(victim)
+    [pack] = entries(repo)
+    victim = tmp_path / "victim.pmc"
+    victim.write_bytes(pack.read_bytes())
+    pack.unlink()
+    pack.symlink_to(victim)
     expected = outputs(repo, use_cache=False)
+    hits.hits = hits.misses = 0
     assert outputs(repo) == expected
-    assert victim.read_text() == "precious\n"
-    assert all(not entry.is_symlink() for entry in entries(repo))
+    assert hits.hits == 0  # a valid pack, but behind a link: not read
+    assert victim.read_bytes().startswith(cache_module.FORMAT)
+    assert pack.is_symlink() and pack.resolve() == victim
+
+
+def test_packs_are_merged_when_they_pile_up(repo: Path, hits: Hits) -> None:
+    path = repo / "postmortems" / "PM-2026-001.yaml"
+    for n in range(cache_module.MAX_PACKS * 2):
+        path.write_text(postmortem(1).replace("title: ", f"title: Take {n} ", 1))
+        outputs(repo)
+        assert len(entries(repo)) <= cache_module.MAX_PACKS
+    hits.hits = hits.misses = 0
+    assert outputs(repo) == outputs(repo, use_cache=False)
+    assert (hits.hits, hits.misses) == (4, 0)
+
+
+def test_entries_nobody_uses_any_more_are_dropped(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache_module, "COMPACT_SLACK_BYTES", 0)
+    outputs(repo)
+    for n in range(3):  # every entry goes stale three times over
+        (repo / "pmcheck.yaml").write_text(f"timezone: UTC\ndue_soon_days: {n + 10}\n")
+        outputs(repo)
+    stored = sum(len(list(cache_module._records(pack.read_bytes()))) for pack in entries(repo))
+    assert stored <= 2 * 4
 
 
 def test_a_file_where_the_folder_goes_disables_the_cache(repo: Path) -> None:
@@ -334,7 +371,7 @@ def test_pmcheck_cache_dir_moves_the_cache(repo: Path, tmp_path: Path, monkeypat
     outputs(repo)
     assert hits.hits == 4
     assert not (repo / FOLDER).exists()
-    assert len(list(elsewhere.glob("*.json"))) == 4
+    assert len(list(elsewhere.glob("pack-*.pmc"))) == 1
 
 
 def test_a_read_only_cache_folder_only_costs_the_cache(repo: Path) -> None:
