@@ -61,5 +61,6 @@ def test_yaml_comment_stays_on_one_line() -> None:
 def test_new_refuses_a_year_an_id_cannot_hold(tmp_path: Path, capsys: pytest.CaptureFixture[str], day: str) -> None:
     repo = make_repo(tmp_path / "repo", {})
     code, _, err = invoke(["--repo", str(repo), "new", "--as-of", day], capsys)
-    assert (code, err) == (2, f"pmcheck: error: --as-of {day}: a postmortem id needs a year from 1900 to 9999 (PM-YYYY-NNN)\n")
+    # The command line refuses every date outside 1900-9999 before `new` sees it.
+    assert (code, err) == (2, f"pmcheck: error: Invalid value for '--as-of': '{day}' is outside the years 1900-9999 (see `pmcheck new --help`)\n")
     assert list((repo / "postmortems").iterdir()) == []
