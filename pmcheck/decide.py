@@ -54,8 +54,10 @@ def finding(v: Violation, path: str, span: Span, postmortem: str | None = None) 
 
 
 def locate(v: Violation, document: Document, postmortem: str | None = None) -> Finding:
-    """``v`` located in ``document`` through its data path (the nearest ancestor that exists)."""
-    return finding(v, document.path, document.loaded.spans.locate(v.at), postmortem)
+    """``v`` located in ``document`` through its data path (the nearest ancestor that exists),
+    at the value itself when the violation is about the value."""
+    spans = document.loaded.spans
+    return finding(v, document.path, spans.locate_value(v.at) if v.on_value else spans.locate(v.at), postmortem)
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,8 @@ class Violation:
     postmortem: str | None = None
     # For rules whose default depends on the case (PM205: error for critical priorities).
     severity: Severity | None = None
+    # Point at the value itself rather than at its key (a value that is wrong, e.g. a dangling id).
+    on_value: bool = False
 
 
 @dataclass(frozen=True, order=True)

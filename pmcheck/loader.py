@@ -50,6 +50,10 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _EventLoader  # type: ignore[assignment]
 
 Span = tuple[int, int, int, int]
+# How a span is stored: a mapping member whose value starts on its key's line keeps the value's
+# column as a fifth number (`severity: SEV-9` -> (4, 1, 4, 15, 11)), so a value error can point
+# at the value without a second table.
+StoredSpan = tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -78,11 +82,12 @@ class Problem:
 class Spans:
     """Where each node of a document is, by data path.
 
-    A mapping member's span starts at its key (that is where an editor should put the cursor)
-    and ends where its value ends; a sequence item's span is the item itself.
+    A mapping member's span starts at its key (that is where an editor should put the cursor for
+    a missing or unknown key) and ends where its value ends; a sequence item's span is the item
+    itself. ``locate_value`` gives the value's own start, for errors in the value.
     """
 
-    spans: dict[DataPath, Span] = field(default_factory=dict)
+    spans: dict[DataPath, StoredSpan] = field(default_factory=dict)
     # Plain scalars that YAML 1.1 turned into booleans, by data path, with their source text.
     yaml11_bools: dict[DataPath, str] = field(default_factory=dict)
 
@@ -92,8 +97,15 @@ class Spans:
         for n in range(len(path), -1, -1):
             span = spans.get(path[:n])
             if span is not None:
-                return span
+                return (span[0], span[1], span[2], span[3])
         return (1, 1, 1, 1)
+
+    def locate_value(self, path: DataPath) -> Span:
+        """The span of the value at ``path`` itself (not its key), else as ``locate``."""
+        span = self.spans.get(path)
+        if span is not None and len(span) > 4:
+            return (span[0], span[4], span[2], span[3])
+        return self.locate(path)
 
 
 @dataclass
@@ -301,7 +313,7 @@ def _short(text: str, limit: int = 200) -> str:
 
 
 class _Frame:
-    __slots__ = ("container", "path", "start", "key", "key_start", "first_keys")
+    __slots__ = ("container", "path", "start", "key", "key_start", "first_keys", "value_column")
 
     def __init__(self, container: Any, path: DataPath, start: tuple[int, int]) -> None:
         self.container = container
@@ -310,6 +322,7 @@ class _Frame:
         self.key: str | None = None
         self.key_start: tuple[int, int] = start
         self.first_keys: dict[str, int] | None = {} if isinstance(container, dict) else None
+        self.value_column = 0
 
 
 def _compose(text: str, spans: Spans, problems: list[Problem], limits: Limits) -> Any:
@@ -384,7 +397,10 @@ def _compose(text: str, spans: Spans, problems: list[Problem], limits: Limits) -
                     else:
                         value = event.value
                     end = event.end_mark
-                    table[path] = (node_start[0], node_start[1], end.line + 1, end.column + 1)
+                    if node_start is start or node_start[0] != start[0]:
+                        table[path] = (node_start[0], node_start[1], end.line + 1, end.column + 1)
+                    else:
+                        table[path] = (node_start[0], node_start[1], end.line + 1, end.column + 1, start[1])
                     frame = None
                 else:
                     if len(stack) >= limits.max_depth:
@@ -393,6 +409,8 @@ def _compose(text: str, spans: Spans, problems: list[Problem], limits: Limits) -
                         )
                     value = {} if kind is MappingStartEvent else []
                     frame = _Frame(value, path, node_start)
+                    if node_start is not start and node_start[0] == start[0]:
+                        frame.value_column = start[1]  # a flow `[...]`/`{...}` after its key
                 if parent is None:
                     root = value
                 elif parent.first_keys is not None:
@@ -405,7 +423,10 @@ def _compose(text: str, spans: Spans, problems: list[Problem], limits: Limits) -
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 frame = stack.pop()
                 end = event.end_mark
-                table[frame.path] = (frame.start[0], frame.start[1], end.line + 1, end.column + 1)
+                if frame.value_column:
+                    table[frame.path] = (frame.start[0], frame.start[1], end.line + 1, end.column + 1, frame.value_column)
+                else:
+                    table[frame.path] = (frame.start[0], frame.start[1], end.line + 1, end.column + 1)
             elif kind is AliasEvent:
                 raise _Refused(
                     f"anchors and aliases are not allowed (*{_short(event.anchor, 40)})",

@@ -144,7 +144,9 @@ def load_repository(
                 continue
             refused: list[DataPath] = []
             for error in schema_errors:
-                line, column, end_line, end_column = loaded.spans.locate(error.at)
+                # At the value for an error in the value; at the key or the mapping for a key.
+                where = loaded.spans.locate if error.refused is None or error.missing else loaded.spans.locate_value
+                line, column, end_line, end_column = where(error.at)
                 issues.append(LoadIssue(rel, error.code, error.message, error.hint, line, column, end_line, end_column, error.at))
                 if error.refused is not None:
                     refused.append(error.refused)

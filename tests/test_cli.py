@@ -64,7 +64,7 @@ def broken(repo: Path) -> Path:
 
 
 PM003_LINE = (
-    "postmortems/PM-2026-002.yaml:7:1: [error] PM003 schema-violation: "
+    "postmortems/PM-2026-002.yaml:7:9: [error] PM003 schema-violation: "
     "status: 'finished' is not one of draft, in_review, reviewed, published, closed"
 )
 PM004_LINE = "postmortems/PM-2026-003.yaml:4:1: [error] PM004 id-filename-mismatch: id PM-2026-009 does not match the file name PM-2026-003.yaml"
@@ -88,6 +88,7 @@ def test_error_at_a_known_line_and_column_exactly(repo: Path) -> None:
     assert done.stderr == ""
     assert done.stdout == (
         PM003_LINE + "\n"
+        "  hint: use draft, in_review, reviewed, published or closed\n"
         "1 error, 0 warnings, 0 info in 1 file (1 postmortem, 1 action) (as of 2026-06-15)\n"
     )
 
@@ -207,7 +208,7 @@ def test_json_output_has_the_spec_shape(broken: Path) -> None:
         assert list(finding)[: len(SPEC_FINDING_KEYS)] == SPEC_FINDING_KEYS
     keys = [(f["path"], f["line"], f["column"], f["code"]) for f in findings]
     assert keys == sorted(keys) == [
-        ("postmortems/PM-2026-002.yaml", 7, 1, "PM003"),
+        ("postmortems/PM-2026-002.yaml", 7, 9, "PM003"),
         ("postmortems/PM-2026-003.yaml", 4, 1, "PM004"),
         ("postmortems/PM-2026-004.yaml", 6, 1, "PM002"),
     ]

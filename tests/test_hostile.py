@@ -153,12 +153,12 @@ def generated_cases() -> list[Case]:
         Case(
             "integer_5000_digits",
             base_text().replace("schema_version: 1", "schema_version: " + "9" * 5000).encode(),
-            "PM003", 3, 1, "schema_version",
+            "PM003", 3, 17, "schema_version",
         ),
         Case(
             "timestamp_without_offset",
             base_text().replace("started_at: 2026-06-01T09:00:00Z", "started_at: 2026-06-01T09:00:00").encode(),
-            "PM003", 12, 3, "RFC 3339",
+            "PM003", 12, 15, "RFC 3339",
         ),
     ]
 

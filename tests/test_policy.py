@@ -135,7 +135,7 @@ def test_rule_overrides(tmp_path: Path, text: str, expected: object) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("due_soon_days: soon\n", "pmcheck.yaml:1:1: due_soon_days: expected a whole number, got text 'soon'"),
+        ("due_soon_days: soon\n", "pmcheck.yaml:1:1: due_soon_days: expected a whole number, got text 'soon' (write a number)"),
         ("\n\ndue_son_days: 3\n", "pmcheck.yaml:3:1: top level: unknown key 'due_son_days' (did you mean 'due_soon_days'?)"),
         ("timezone: UTC\ntimezone: Mars/Olympus\n", "pmcheck.yaml:2:1: duplicate key 'timezone' (first defined on line 1)"),
         ("timezone: Mars/Olympus\n", "pmcheck.yaml:1:1: timezone: unknown time zone 'Mars/Olympus'"),
@@ -143,13 +143,13 @@ def test_rule_overrides(tmp_path: Path, text: str, expected: object) -> None:
             "severities:\n  SEV-1: {default_priority: P9}\n",
             "pmcheck.yaml:2:11: severities.SEV-1.default_priority: 'P9' is not a priority (P0, P1, P2, P3)",
         ),
-        ("rules:\n  PM404: loud\n", "pmcheck.yaml:2:3: rules.PM404: 'loud' is not one of error, warning, info, off"),
-        ("rules:\n  pm404: off\n", "pmcheck.yaml:2:3: rules: key 'pm404' is not a valid name"),
+        ("rules:\n  PM404: loud\n", "pmcheck.yaml:2:3: rules.PM404: 'loud' is not one of error, warning, info, off (use error, warning, info or off)"),
+        ("rules:\n  pm404: off\n", "pmcheck.yaml:2:3: rules: key 'pm404' is not a valid name (rename the key)"),
         ("people: ../../etc/passwd\n", "pmcheck.yaml:1:1: people: '../../etc/passwd' must be a path inside the repository"),
         ("log: /var/log/reliability.md\n", "pmcheck.yaml:1:1: log: '/var/log/reliability.md' must be a path inside the repository"),
         ("trend: {weeks: yes}\n", "pmcheck.yaml:1:9: trend.weeks: expected a whole number, got unquoted 'yes', which YAML reads as a boolean (quote it: 'yes')"),
-        ("- due_soon_days: 3\n", "pmcheck.yaml:1:1: top level: expected a mapping, got a list"),
-        ("slo_clock_start: detected_at\n", "pmcheck.yaml:1:1: slo_clock_start: 'detected_at' is not one of resolved_at, created"),
+        ("- due_soon_days: 3\n", "pmcheck.yaml:1:1: top level: expected a mapping, got a list (write a mapping of `key: value` lines)"),
+        ("slo_clock_start: detected_at\n", "pmcheck.yaml:1:1: slo_clock_start: 'detected_at' is not one of resolved_at, created (use resolved_at or created)"),
     ],
 )
 def test_bad_policy_is_one_located_config_error(tmp_path: Path, text: str, expected: str) -> None:
@@ -206,7 +206,7 @@ def repo_with_policy(tmp_path: Path, policy: str) -> Path:
 @pytest.mark.parametrize(
     ("policy", "stderr"),
     [
-        ("due_soon_days: soon\n", "pmcheck: error: pmcheck.yaml:1:1: due_soon_days: expected a whole number, got text 'soon'\n"),
+        ("due_soon_days: soon\n", "pmcheck: error: pmcheck.yaml:1:1: due_soon_days: expected a whole number, got text 'soon' (write a number)\n"),
         ("{due_soon_days: 1, typo: 2}\n", "pmcheck: error: pmcheck.yaml:1:20: top level: unknown key 'typo' (allowed keys: "),
         ("timezone: Moon/Tranquility\n", "pmcheck: error: pmcheck.yaml:1:1: timezone: unknown time zone 'Moon/Tranquility'\n"),
         (

@@ -42,10 +42,14 @@ def assert_well_formed(loaded: Loaded, text: str | None = None) -> None:
     if loaded.problems and any(p.code == "PM001" for p in loaded.problems):
         assert loaded.data is None
     _assert_plain(loaded.data)
-    for span in loaded.spans.spans.values():
-        line, column, end_line, end_column = span
+    for path, span in loaded.spans.spans.items():
+        line, column, end_line, end_column = loaded.spans.locate(path)
         assert line >= 1 and column >= 1 and end_line >= 1 and end_column >= 1
         assert (end_line, end_column) >= (line, column) or end_line >= line
+        # A value on its key's line starts after the key, and within the member's span.
+        value_line, value_column, _, _ = loaded.spans.locate_value(path)
+        assert value_line == line and value_column >= column
+        assert len(span) == 4 or (line, span[4]) <= (end_line, end_column)
 
 
 def _assert_plain(value: Any, depth: int = 0) -> None:

@@ -91,7 +91,7 @@ priorities:
   P2: {slo_days: 30}
 """
     [(code, line, column, message)] = schema_issues(tmp_path, "pm.yaml", policy)
-    assert (code, line, column) == ("PM008", 5, 1)
+    assert (code, line, column) == ("PM008", 5, 11)
     assert "'SEV-4' is not a severity defined by the policy (S1, S2)" in message
     assert schema_issues(tmp_path, "pm.yaml", policy.replace("S2:", "SEV-4:")) == []
 

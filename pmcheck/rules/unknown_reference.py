@@ -79,6 +79,7 @@ def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:
                     hint="fix the id, or add the postmortem it refers to",
                     path=pm.path,
                     postmortem=pm.id,
+                    on_value=True,
                 )
         factors = {factor.id for factor in pm.contributing_factors}
         for action in pm.actions:
@@ -92,6 +93,7 @@ def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:
                         action=action.id,
                         path=pm.path,
                         postmortem=pm.id,
+                        on_value=True,
                     )
             closure = action.closure
             if closure is not None and closure.superseded_by and closure.superseded_by not in action_ids:
@@ -103,4 +105,5 @@ def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:
                     action=action.id,
                     path=pm.path,
                     postmortem=pm.id,
+                    on_value=True,
                 )

@@ -51,8 +51,13 @@ def iter_schema_errors(validator: Validator, data: Any, yaml11_bools: Mapping[Da
     errors = list(validator.iter_errors(data))
     # A timestamp that breaks its `format` usually breaks its `pattern` too; one message is enough.
     bad_format = {tuple(e.absolute_path) for e in errors if e.validator == "format"}
+    # A value of the wrong type fails its enum too; the type error says it (with the allowed values).
+    bad_type = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
     for error in errors:
-        if error.validator == "pattern" and tuple(error.absolute_path) in bad_format:
+        where = tuple(error.absolute_path)
+        if error.validator == "pattern" and where in bad_format:
+            continue
+        if error.validator in ("enum", "const", "pattern", "format") and where in bad_type:
             continue
         for translated in translate(error, yaml11_bools or {}):
             if translated not in seen:

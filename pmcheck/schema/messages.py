@@ -100,7 +100,9 @@ def translate(error: ValidationError, yaml11_bools: Mapping[DataPath, str]) -> I
     if "propertyNames" in error.absolute_schema_path and isinstance(instance, str):
         # jsonschema reports a bad key at its mapping; point at the key itself.
         described = error.schema.get("description") if isinstance(error.schema, dict) else None
-        yield SchemaError(at + (instance,), f"{where}: key {excerpt(instance)} is not a valid name", described or "", harmless=True)
+        yield SchemaError(
+            at + (instance,), f"{where}: key {excerpt(instance)} is not a valid name", described or "rename the key", harmless=True
+        )
         return
     if kind == "required":
         missing = [k for k in expected if isinstance(instance, dict) and k not in instance]
@@ -123,13 +125,16 @@ def translate(error: ValidationError, yaml11_bools: Mapping[DataPath, str]) -> I
         message = f"{where}: expected {words}, got {_type_word(instance)}"
         if not isinstance(instance, (dict, list)) and instance is not None:
             message += f" {excerpt(instance)}"
-        hint = ""
+        hint = _shape_hint(wanted, instance, at)
         if not at and instance is None:
             message = f"{where}: the file holds no data; expected {words}"
+            hint = "start from `pmcheck new`, or see `pmcheck schema postmortem`"
         if at in yaml11_bools:
             source = yaml11_bools[at]
             message = f"{where}: expected {words}, got unquoted {source!r}, which YAML reads as a boolean"
-            hint = f"quote it: '{source}'"
+            # Only suggest quoting when the quoted text would be accepted.
+            accepted = _allowed_text(error.schema)
+            hint = f"quote it: '{source}'" if accepted is None or source in accepted else f"use {_or(accepted)}"
         yield SchemaError(at, message, hint)
         return
     if kind == "enum":
@@ -145,10 +150,12 @@ def translate(error: ValidationError, yaml11_bools: Mapping[DataPath, str]) -> I
             return
         # `false` is in some enumerations only because YAML 1.1 reads a bare `off` as false.
         shown = [v for v in expected if not isinstance(v, bool)] or expected
-        yield SchemaError(at, f"{where}: {excerpt(instance)} is not one of {_join(shown)}")
+        close = difflib.get_close_matches(str(instance), [str(v) for v in shown], n=1) if isinstance(instance, str) else []
+        hint = f"did you mean '{close[0]}'? (use {_or(shown)})" if close else f"use {_or(shown)}"
+        yield SchemaError(at, f"{where}: {excerpt(instance)} is not one of {_join(shown)}", hint)
         return
     if kind == "const":
-        yield SchemaError(at, f"{where}: must be {expected!r}, got {excerpt(instance)}")
+        yield SchemaError(at, f"{where}: must be {expected!r}, got {excerpt(instance)}", f"write `{_scalar(expected)}`")
         return
     if kind == "format":
         what, example = FORMAT_WORDS.get(expected, (expected, ""))
@@ -165,24 +172,33 @@ def translate(error: ValidationError, yaml11_bools: Mapping[DataPath, str]) -> I
         if described:
             yield SchemaError(at, f"{where}: {excerpt(instance)} does not have the expected form", described)
         else:
-            yield SchemaError(at, f"{where}: {excerpt(instance)} does not have the expected form ({expected})")
+            yield SchemaError(
+                at, f"{where}: {excerpt(instance)} does not have the expected form", f"write a value matching {expected}"
+            )
         return
     if kind == "minItems" and expected == 1:
-        yield SchemaError(at, f"{where}: must not be empty")
+        described = error.schema.get("description") if isinstance(error.schema, dict) else None
+        yield SchemaError(at, f"{where}: must not be empty", described or "add at least one item")
         return
     if kind == "minLength" and expected == 1:
-        yield SchemaError(at, f"{where}: must not be empty")
+        yield SchemaError(at, f"{where}: must not be empty", "write a value, or remove the key")
         return
     if kind in ("anyOf", "oneOf"):
-        yield SchemaError(at, f"{where}: {excerpt(instance)} matches none of the allowed forms")
+        forms = [sub.get("description") or sub.get("title") for sub in expected if isinstance(sub, dict)]
+        described = "; ".join(f for f in forms if f)
+        yield SchemaError(
+            at,
+            f"{where}: {excerpt(instance)} matches none of the allowed forms",
+            f"write one of: {described}" if described else "see `pmcheck schema` for the allowed forms",
+        )
         return
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems", "minLength", "maxLength"):
-        yield SchemaError(at, f"{where}: {excerpt(instance)} breaks {kind} {expected}")
+        yield SchemaError(at, f"{where}: {excerpt(instance)} breaks {kind} {expected}", f"use a value within {kind} {expected}")
         return
     if kind == "propertyNames":
-        yield SchemaError(at, f"{where}: a key has an invalid name")
+        yield SchemaError(at, f"{where}: a key has an invalid name", "rename the key")
         return
-    yield SchemaError(at, f"{where}: {_short(error.message)}")
+    yield SchemaError(at, f"{where}: {_short(error.message)}", "see `pmcheck schema` for the expected shape")
 
 
 def _short_key(key: Any) -> str:
@@ -193,3 +209,41 @@ def _short_key(key: Any) -> str:
 def _short(text: str, limit: int = 200) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _or(values: Sequence[Any]) -> str:
+    texts = [str(v) for v in values]
+    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " or " + texts[-1]
+
+
+def _scalar(value: Any) -> str:
+    return "true" if value is True else "false" if value is False else "null" if value is None else str(value)
+
+
+def _allowed_text(schema: Any) -> list[str] | None:
+    """The texts a schema node allows when it lists them (enum/const), else None."""
+    if not isinstance(schema, dict):
+        return None
+    if isinstance(schema.get("enum"), list):
+        return [v for v in schema["enum"] if isinstance(v, str)]
+    if isinstance(schema.get("const"), str):
+        return [schema["const"]]
+    return None
+
+
+def _shape_hint(wanted: Sequence[Any], instance: Any, at: DataPath) -> str:
+    """An example of the expected shape for a value of the wrong type."""
+    key = str(at[-1]) if at and isinstance(at[-1], str) else None
+    if "string" in wanted:
+        if isinstance(instance, list) and instance and all(isinstance(v, str) for v in instance):
+            return f"write one value as text, e.g. `{key}: {instance[0]}`" if key else f"write one value as text, e.g. `{instance[0]}`"
+        return "write it as text (quote it if YAML would read it as something else)"
+    if "array" in wanted:
+        return f"write a list: `{key}: [a, b]`, or one `- item` per line under `{key}:`" if key else "write a list: `[a, b]`, or one `- item` per line"
+    if "object" in wanted:
+        return f"write a mapping: `key: value` lines indented under `{key}:`" if key else "write a mapping of `key: value` lines"
+    if "integer" in wanted or "number" in wanted:
+        return "write a number"
+    if "boolean" in wanted:
+        return "write true or false"
+    return "see `pmcheck schema` for the expected shape"
