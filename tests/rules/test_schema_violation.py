@@ -16,7 +16,8 @@ def of(found: list[Finding], code: str = "PM003") -> list[Finding]:
 
 def test_a_value_outside_the_enumeration(run: RunCheck, repo: Path) -> None:
     found = of(run("status: finished\n"))
-    assert [(f.line, f.column, f.pointer) for f in found] == [(*where(repo, "PM-2026-001", "status: finished"), "/status")]
+    # At the value (`status: finished` -> the column of `finished`), not at the key.
+    assert [(f.line, f.column, f.pointer) for f in found] == [(*where(repo, "PM-2026-001", "finished"), "/status")]
     assert found[0].message == "status: 'finished' is not one of draft, in_review, reviewed, published, closed"
     assert (found[0].severity.label, found[0].postmortem) == ("error", "PM-2026-001")
 
@@ -38,7 +39,7 @@ def test_an_unknown_key_suggests_the_known_one(run: RunCheck, repo: Path) -> Non
 
 def test_an_impossible_date_inside_an_action(run: RunCheck) -> None:
     found = of(run(actions(action(due="2026-02-30"))))
-    assert [(f.line, f.column, f.pointer) for f in found] == [(ACTIONS_LINE + 6, 5, "/actions/0/due")]
+    assert [(f.line, f.column, f.pointer) for f in found] == [(ACTIONS_LINE + 6, 10, "/actions/0/due")]
     assert found[0].message == "actions[0].due: '2026-02-30' is not a date (YYYY-MM-DD)"
 
 

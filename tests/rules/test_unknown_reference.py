@@ -19,7 +19,7 @@ def of(found: list[Finding]) -> list[Finding]:
 def test_a_related_incident_that_is_not_in_the_repository(run: RunCheck, repo: Path) -> None:
     found = of(run("related_incidents: [{id: PM-2025-404, relation: related}]\n"))
     assert [(f.line, f.column, f.pointer) for f in found] == [
-        (*where(repo, "PM-2026-001", "id: PM-2025-404"), "/related_incidents/0/id")
+        (*where(repo, "PM-2026-001", "PM-2025-404"), "/related_incidents/0/id")
     ]
     assert found[0].message == "postmortem PM-2026-001 links PM-2025-404, which is no postmortem in this repository"
     assert found[0].severity.label == "error"
@@ -59,7 +59,7 @@ def test_an_action_superseded_by_a_known_action(run: RunCheck) -> None:
 
 def test_a_priority_the_policy_does_not_define(run: RunCheck) -> None:
     found = of(run(actions(action(priority="P7"))))
-    assert [(f.line, f.column, f.pointer) for f in found] == [(ACTIONS_LINE + 4, 5, "/actions/0/priority")]
+    assert [(f.line, f.column, f.pointer) for f in found] == [(ACTIONS_LINE + 4, 15, "/actions/0/priority")]
     assert found[0].message == "actions[0].priority: 'P7' is not a priority defined by the policy (P0, P1, P2, P3)"
     assert found[0].hint == "use one of P0, P1, P2, P3, or define it in pmcheck.yaml"
 
