@@ -283,23 +283,36 @@ def _field(record: dict[str, Any], path: DataPath) -> str:
     return first
 
 
-def _forget(record: dict[str, Any], path: DataPath) -> None:
-    """Remove the value at ``path`` (relative to ``record``) from the model's copy.
-
-    A bad value inside a list item drops the item (its neighbours keep their indexes); a bad
-    value in a mapping drops that key.
-    """
-    node: Any = record
-    for depth, part in enumerate(path):
-        if isinstance(node, list) and isinstance(part, int) and part < len(node):
-            node[part] = None
-            return
-        if not isinstance(node, dict) or part not in node:
-            return
-        if depth == len(path) - 1:
-            del node[part]
-            return
+def _own(data: dict[str, Any], path: DataPath) -> Any:
+    """The container at ``path`` inside ``data``, copied along the way so the loaded document
+    is never changed (only the few containers on a refused value's path are copied)."""
+    node: Any = data
+    for part in path:
+        if isinstance(node, dict) and isinstance(part, str) and isinstance(node.get(part), (dict, list)):
+            node[part] = copy.copy(node[part])
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node) and isinstance(node[part], (dict, list)):
+            node[part] = copy.copy(node[part])
+        else:
+            return None
         node = node[part]
+    return node
+
+
+def _forget(data: dict[str, Any], path: DataPath, start: int = 0) -> None:
+    """Remove the value at ``path`` from the model's copy of the document.
+
+    A bad value inside a list item (below ``start``, the record it belongs to) drops the item, and
+    its neighbours keep their indexes; a bad value in a mapping drops that key.
+    """
+    for depth, part in enumerate(path):
+        if depth >= start and isinstance(part, int):
+            items = _own(data, path[:depth])
+            if isinstance(items, list) and part < len(items):
+                items[part] = None
+            return
+    parent = _own(data, path[:-1]) if len(path) > 1 else data
+    if isinstance(parent, dict):
+        parent.pop(str(path[-1]), None)
 
 
 def _split_unknown(raw: dict[str, Any], invalid: Iterable[DataPath]) -> tuple[dict[str, Any], set[str], dict[int, set[str]]]:
@@ -307,24 +320,23 @@ def _split_unknown(raw: dict[str, Any], invalid: Iterable[DataPath]) -> tuple[di
     paths = sorted(set(invalid), key=len, reverse=True)
     if not paths:
         return raw, set(), {}
-    data: dict[str, Any] = copy.deepcopy(raw)
+    data: dict[str, Any] = dict(raw)
     top: set[str] = set()
     per_action: dict[int, set[str]] = {}
-    actions = data.get("actions")
     for path in paths:
         if not path:
             continue
         if path[0] == "actions" and len(path) >= 2 and isinstance(path[1], int):
             index = path[1]
+            actions = data.get("actions")
             action = actions[index] if isinstance(actions, list) and index < len(actions) else None
             if len(path) == 2 or not isinstance(action, dict):
                 # The action itself is unusable: it is not in the model at all.
                 top.add("actions")
-                if isinstance(actions, list) and index < len(actions):
-                    actions[index] = None
+                _forget(data, path[:2])
                 continue
             per_action.setdefault(index, set()).add(_field(action, path[2:]))
-            _forget(action, path[2:])
+            _forget(data, path, start=2)
         else:
             top.add(_field(data, path))
             _forget(data, path)

@@ -8,13 +8,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+from jsonschema import ValidationError
 from jsonschema.protocols import Validator
 
 from pmcheck.findings import DataPath
-from pmcheck.schema.fastpath import fast_check
+from pmcheck.schema.fastpath import fast_check, subtree_plan
 from pmcheck.schema.formats import is_date, is_date_time
 from pmcheck.schema.loading import (
     SCHEMA_NAMES,
@@ -48,7 +49,7 @@ def iter_schema_errors(validator: Validator, data: Any, yaml11_bools: Mapping[Da
     # jsonschema reports each missing key of one `required` as its own error; the translation
     # names every missing key, so identical results are reported once.
     seen: set[SchemaError] = set()
-    errors = list(validator.iter_errors(data))
+    errors = _errors(validator, data)
     # A timestamp that breaks its `format` usually breaks its `pattern` too; one message is enough.
     bad_format = {tuple(e.absolute_path) for e in errors if e.validator == "format"}
     # A value of the wrong type fails its enum too; the type error says it (with the allowed values).
@@ -63,3 +64,38 @@ def iter_schema_errors(validator: Validator, data: Any, yaml11_bools: Mapping[Da
             if translated not in seen:
                 seen.add(translated)
                 yield translated
+
+
+def _errors(validator: Validator, data: Any) -> list[ValidationError]:
+    """jsonschema's errors for ``data``, walking only the subtrees the fast path refuses.
+
+    The errors are the ones ``iter_errors`` gives for the whole document, with the same absolute
+    paths; a schema the plan does not cover is walked whole.
+    """
+    plan = subtree_plan(validator)
+    if plan is None or not isinstance(data, dict):
+        return list(validator.iter_errors(data))
+    # `descend` is how jsonschema's own keywords validate a subschema (refs resolve in the root).
+    descend: Callable[..., Iterable[ValidationError]] = getattr(validator, "descend")
+    errors = list(descend(data, plan.shallow))
+    for key, value in data.items():
+        member = plan.members.get(key)
+        if member is None or member.check(value):
+            continue
+        if member.item_check is not None and isinstance(value, list):
+            shallow = {k: v for k, v in member.schema.items() if k != "items"}
+            errors += _prefixed(descend(value, shallow), (key,))
+            for index, item in enumerate(value):
+                if not member.item_check(item):
+                    errors += _prefixed(descend(item, member.item_schema), (key, index))
+        else:
+            errors += _prefixed(descend(value, member.schema), (key,))
+    return errors
+
+
+def _prefixed(errors: Iterable[ValidationError], prefix: tuple[str | int, ...]) -> list[ValidationError]:
+    out: list[ValidationError] = []
+    for error in errors:
+        error.path.extendleft(reversed(prefix))
+        out.append(error)
+    return out

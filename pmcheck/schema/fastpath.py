@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from jsonschema import FormatChecker
@@ -307,3 +308,67 @@ def fast_check(validator: Validator) -> _Check | None:
         _FAST.clear()
     _FAST[id(validator)] = (validator, check)
     return check
+
+
+# Where a document fails. jsonschema's full `iter_errors` costs far more than the fast path, so
+# a document that fails is not walked whole: the fast path finds the top-level members (and the
+# items of a top-level list) that fail, and only those subtrees, plus the top level's own
+# keywords (required keys, unknown keys, conditions), go through jsonschema.
+
+
+@dataclass(frozen=True)
+class Member:
+    """How one top-level property is checked: its predicate and schema, and for a list its items'."""
+
+    check: _Check
+    schema: Any
+    item_check: _Check | None = None
+    item_schema: Any = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The top level without its properties' subschemas, and each property's own check."""
+
+    shallow: dict[str, Any]
+    members: dict[str, Member]
+
+
+_ROOT_KEYWORDS = frozenset({"type", "required", "additionalProperties", "allOf", "properties", "$defs", "$id"})
+_PLANS: dict[int, tuple[Validator, Plan | None]] = {}
+
+
+def subtree_plan(validator: Validator) -> Plan | None:
+    """The plan for ``validator``'s schema, or None when its top level is not a plain object schema."""
+    entry = _PLANS.get(id(validator))
+    if entry is not None and entry[0] is validator:
+        return entry[1]
+    plan: Plan | None
+    try:
+        plan = _plan(validator.schema, getattr(validator, "format_checker", None))
+    except _Unsupported:
+        plan = None
+    if len(_PLANS) >= 32:
+        _PLANS.clear()
+    _PLANS[id(validator)] = (validator, plan)
+    return plan
+
+
+def _plan(schema: Any, format_checker: FormatChecker | None) -> Plan | None:
+    if not isinstance(schema, dict) or schema.get("type") != "object" or not isinstance(schema.get("properties"), dict):
+        return None
+    keywords = {k for k in schema if k not in _ANNOTATIONS and not k.startswith("x-")}
+    if not keywords <= _ROOT_KEYWORDS:
+        return None
+    compiler = _FastCompiler(schema, format_checker)
+    members: dict[str, Member] = {}
+    for key, sub in schema["properties"].items():
+        item_check = item_schema = None
+        if isinstance(sub, dict) and "items" in sub and "prefixItems" not in sub:
+            item_schema = sub["items"]
+            item_check = compiler.compile(item_schema)
+        members[key] = Member(compiler.compile(sub), sub, item_check, item_schema)
+    # The top level's own keywords, with every property accepted as it is (each is checked apart).
+    shallow = {k: v for k, v in schema.items() if k != "properties"}
+    shallow["properties"] = {key: True for key in schema["properties"]}
+    return Plan(shallow, members)
