@@ -84,18 +84,23 @@ def run_rules(corpus: Corpus, ctx: Context, documents: Iterable[Document] | None
     return findings
 
 
-def collect_git_facts(root: Path, policy: Policy, options: CheckOptions, files: list[str]) -> GitFacts | None:
+def collect_git_facts(root: Path, options: CheckOptions, corpus: Corpus) -> GitFacts | None:
     """Git facts: pull-request mode with ``--changed-since``; pre-commit mode when files are
-    given inside a git work tree (the audit rules compare them with HEAD); else None."""
+    given inside a git work tree (the audit rules compare them with HEAD); else None.
+
+    Git is asked only about the base; the files as they are now come from ``corpus``, loaded
+    once for the check.
+    """
     if options.changed_since is None and not options.paths:
         return None
-    from pmcheck import gitfacts  # GitPython is imported by that module only
+    from pmcheck import git  # GitPython is imported by that module only
 
-    if options.changed_since is not None:
-        return gitfacts.changed_since(root, options.changed_since, files)
     # Every postmortem, not just the files given: an action moved from a file this invocation
     # was not handed (pre-commit splits long file lists) still needs its base version.
-    return gitfacts.staged_against_head(root, files)
+    current = {d.path: d.data if d.loaded.ok else None for d in corpus.documents}
+    if options.changed_since is not None:
+        return git.changed_since(root, options.changed_since, current)
+    return git.staged_against_head(root, current)
 
 
 def run_check(options: CheckOptions) -> Result:
@@ -106,15 +111,14 @@ def run_check(options: CheckOptions) -> Result:
     # The files the run reports on; a file PATH outside the policy's globs is checked too.
     chosen = select(root, all_files, options.paths, policy) if options.paths else all_files
     files = sorted(set(all_files) | set(chosen))
-    git = collect_git_facts(root, policy, options, files)
+    repository = load_repository(root, policy, files, use_cache=options.use_cache)
+    git = collect_git_facts(root, options, repository.corpus)
     if git is not None and git.pull_request:
         reported = [p for p in chosen if p in git.changed_paths]
-    else:
-        reported = list(chosen)
-    repository = load_repository(root, policy, files, use_cache=options.use_cache)
-    if git is not None and git.pull_request:
         wanted = set(chosen)
         reported += [p for p in _naming_removed_ids(repository.corpus, git, set(reported)) if p in wanted]
+    else:
+        reported = list(chosen)
     ctx = Context(policy, repository.roster, as_of, git)
     return _result(repository, ctx, options, reported)
 

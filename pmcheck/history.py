@@ -21,17 +21,16 @@ import zoneinfo
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from pmcheck.dates import local_date
 from pmcheck.display import clean, display_path, inert_json
 from pmcheck.errors import GitError
 from pmcheck.judgements import judge_handover, judge_move
-from pmcheck.loader import load_text
 from pmcheck.policy import Policy
 
 if TYPE_CHECKING:
-    from pmcheck.gitfacts import Commit
+    from pmcheck.git import Commit, Parsed
 
 Progress = Callable[[int, int], None]
 # Commits whose blobs are fetched in one round trip to git.
@@ -71,12 +70,6 @@ class History:
         return tuple(c for c in self.changes if not c.recorded)
 
 
-@dataclass(frozen=True)
-class _Parsed:
-    postmortem: str | None
-    actions: Mapping[str, Mapping[str, Any]]
-
-
 def load_history(
     root: Path,
     policy: Policy,
@@ -84,9 +77,9 @@ def load_history(
     progress: Progress | None = None,
 ) -> History | None:
     """The history of the postmortem files under ``root``; None outside a git work tree."""
-    from pmcheck import gitfacts  # GitPython is imported by that module only
+    from pmcheck import git  # GitPython is imported by that module only
 
-    reader = gitfacts.open_history(root)
+    reader = git.open_history(root)
     if reader is None:
         return None
     with reader:
@@ -99,31 +92,28 @@ def load_history(
                 return History(shallow=False, unavailable=f"{shown} is a git submodule or nested repository")
             tz = zoneinfo.ZoneInfo(policy.timezone)
             total = reader.count(policy.postmortems, since) if progress is not None else 0
-            cache: dict[str, _Parsed] = {}
+            parser = git.BlobParser()
             changes: list[Change] = []
 
             def compare(batch: list[Commit]) -> None:
                 # Fetch every blob the batch needs in one exchange with cat-file, then parse
-                # each new one once.
+                # each new one once (history compares actions only: the parser's fast path).
                 wanted = [
                     (blob, path or "")
                     for commit in batch
                     for file in commit.files
                     if file.old_blob and file.new_blob
                     for blob, path in ((file.old_blob, file.old_path), (file.new_blob, file.new_path))
-                    if blob not in cache
+                    if (blob, False) not in parser
                 ]
                 fetched = reader.blobs(blob for blob, _ in wanted)
                 for blob, path in wanted:
-                    if blob not in cache:
-                        data = _parse(fetched[blob], path)
-                        pm_id = data.get("id") if isinstance(data, dict) else None
-                        cache[blob] = _Parsed(pm_id if isinstance(pm_id, str) else None, gitfacts.actions_by_id(data))
+                    parser.parse(blob, fetched[blob], path, whole=False)
                 for commit in batch:
                     for file in commit.files:
                         if file.old_blob is None or file.new_blob is None or file.new_path is None:
                             continue
-                        before, after = cache[file.old_blob], cache[file.new_blob]
+                        before, after = parser[file.old_blob, False], parser[file.new_blob, False]
                         changes.extend(_compare(commit, file.new_path, before, after, policy, tz))
 
             commits = 0
@@ -143,51 +133,15 @@ def load_history(
             compare(batch)
             if progress is not None:
                 progress(total, total)
-        except gitfacts.GitCommandNotFound:
+        except git.GitCommandNotFound:
             raise GitError("history needs git, and no git executable was found") from None
-        except gitfacts.GitCommandError as error:
-            raise gitfacts.git_failure("reading the history", error, reader.top) from None
-    return History(shallow=False, changes=tuple(sorted(changes)), commits=commits, blobs=len(cache))
-
-
-def _essentials(text: str) -> str | None:
-    """The ``id:`` line and the ``actions:`` block of a block-style postmortem, or None.
-
-    History only compares actions, and the prose around them (summary, factors, timeline) is
-    most of a postmortem: parsing just these lines keeps the walk within a small multiple of
-    ``git log -p``. Anything unusual (flow style, a repeated key) gets a full parse instead.
-    """
-    lines = text.splitlines(keepends=True)
-    starts = [n for n, line in enumerate(lines) if line.startswith("actions:")]
-    ids = [n for n, line in enumerate(lines) if line.startswith("id:")]
-    if len(starts) != 1 or len(ids) != 1:
-        return None
-    end = starts[0] + 1
-    # The block goes on while lines are indented, blank, comments or indentless items.
-    while end < len(lines) and (not lines[end][:1].strip() or lines[end][0] in "#-"):
-        end += 1
-    return lines[ids[0]] + "".join(lines[starts[0]:end])
-
-
-def _parse(data: bytes | None, path: str) -> Any:
-    """A postmortem blob's ``id`` and ``actions`` as plain data (hardened loader), or None."""
-    if data is None:
-        return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    part = _essentials(text)
-    if part is not None:
-        loaded = load_text(part, path)
-        if loaded.ok and isinstance(loaded.data, dict):
-            return loaded.data
-    loaded = load_text(text, path)
-    return loaded.data if loaded.ok else None
+        except git.GitCommandError as error:
+            raise git.git_failure("reading the history", error, reader.top) from None
+    return History(shallow=False, changes=tuple(sorted(changes)), commits=commits, blobs=len(parser))
 
 
 def _compare(
-    commit: Commit, path: str, before: _Parsed, after: _Parsed, policy: Policy, tz: dt.tzinfo
+    commit: Commit, path: str, before: Parsed, after: Parsed, policy: Policy, tz: dt.tzinfo
 ) -> Iterator[Change]:
     """The due-date and owner changes between two versions of one postmortem file."""
     stamp = commit.author_date

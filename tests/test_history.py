@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from pmcheck import history as history_module
 from pmcheck.cli import main
 from pmcheck.history import Change, History, ProgressBar, load_history, render_text
+from pmcheck.loader import Limits
 from pmcheck.policy import load_policy
 from tests.gitrepo import GitRepo, git_env
 from tests.test_pr_mode import BASE, DATA, OVERDUE, PM
@@ -110,14 +110,17 @@ def test_history_command_json_and_since(story: GitRepo, capsys: pytest.CaptureFi
 
 
 def test_each_blob_is_parsed_once(story: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pmcheck import git
+
     seen: list[int] = []
-    original = history_module._parse
+    original = git._parse
 
-    def counting(data: bytes | None, name: str) -> object:
+    def counting(data: bytes | None, name: str, limits: Limits, whole: bool) -> object:
         seen.append(hash(data))
-        return original(data, name)
+        return original(data, name, limits, whole)
 
-    monkeypatch.setattr(history_module, "_parse", counting)
+    # The one blob parser (pmcheck.git.BlobParser) is history's too.
+    monkeypatch.setattr(git, "_parse", counting)
     history = load_history(story.path, load_policy(story.path))
     assert history is not None
     # Five versions of one file; the middle ones are both "after" and "before".

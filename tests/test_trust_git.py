@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from pmcheck.errors import GitError
-from pmcheck.gitfacts import git_failure
+from pmcheck.git import git_failure
 from tests.gitrepo import GitRepo
 from tests.trustrepo import AS_OF, ROSTER, clean_env, make_repo, one_line_error, pmcheck, postmortem
 

@@ -42,7 +42,7 @@ import git  # noqa: E402
 from pmcheck.context import GitFacts  # noqa: E402
 from pmcheck.display import clean, display_path  # noqa: E402
 from pmcheck.errors import GitError, UsageError  # noqa: E402
-from pmcheck.loader import DEFAULT_LIMITS, Limits, load_file, load_text  # noqa: E402
+from pmcheck.loader import DEFAULT_LIMITS, Limits, load_text  # noqa: E402
 
 FETCH_DEPTH = "this is a shallow clone without the base commit; fetch the full history (actions/checkout: `fetch-depth: 0`)"
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
@@ -258,16 +258,83 @@ class BlobReader:
         return out
 
 
-def parse_blob(data: bytes | None, name: str, limits: Limits = DEFAULT_LIMITS) -> Any:
-    """A blob's YAML as plain data, through the hardened loader; None when it does not load."""
-    if data is None:
+@dataclass(frozen=True)
+class Parsed:
+    """A postmortem blob as comparisons need it: its id, its actions by id and, when asked for
+    whole, all its plain data. None and empty for a blob that does not load."""
+
+    postmortem: str | None
+    actions: Mapping[str, Mapping[str, Any]]
+    data: Any = None
+
+
+class BlobParser:
+    """The one parser of postmortem blobs, for pull-request mode and for history.
+
+    A blob id names its content for ever, so each blob is parsed once, through the hardened
+    loader. Pull-request mode compares a base version whole; history compares actions only and
+    asks for ``whole=False``, the fast path: the ``id:`` line and the ``actions:`` block of a
+    block-style file, without its prose.
+    """
+
+    def __init__(self, limits: Limits = DEFAULT_LIMITS) -> None:
+        self._limits = limits
+        self._parsed: dict[tuple[str, bool], Parsed] = {}
+
+    def __len__(self) -> int:
+        return len(self._parsed)
+
+    def __contains__(self, key: tuple[str, bool]) -> bool:
+        return key in self._parsed
+
+    def __getitem__(self, key: tuple[str, bool]) -> Parsed:
+        return self._parsed[key]
+
+    def parse(self, blob_id: str, raw: bytes | None, path: str, whole: bool = True) -> Parsed:
+        """Blob ``blob_id`` (content ``raw``, read by ``BlobReader``), parsed once."""
+        parsed = self._parsed.get((blob_id, whole))
+        if parsed is None:
+            data = _parse(raw, path, self._limits, whole)
+            pm_id = data.get("id") if isinstance(data, dict) else None
+            parsed = Parsed(pm_id if isinstance(pm_id, str) else None, actions_by_id(data), data if whole else None)
+            self._parsed[blob_id, whole] = parsed
+        return parsed
+
+
+def _parse(raw: bytes | None, path: str, limits: Limits, whole: bool) -> Any:
+    """A blob's YAML as plain data; with ``whole=False`` possibly only its id and actions."""
+    if raw is None:
         return None
     try:
-        text = data.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    loaded = load_text(text, name, limits)
+    part = None if whole else _essentials(text)
+    if part is not None:
+        loaded = load_text(part, path, limits)
+        if loaded.ok and isinstance(loaded.data, dict):
+            return loaded.data
+    loaded = load_text(text, path, limits)
     return loaded.data if loaded.ok else None
+
+
+def _essentials(text: str) -> str | None:
+    """The ``id:`` line and the ``actions:`` block of a block-style postmortem, or None.
+
+    History only compares actions, and the prose around them (summary, factors, timeline) is
+    most of a postmortem: parsing just these lines keeps the walk within a small multiple of
+    ``git log -p``. Anything unusual (flow style, a repeated key) gets a full parse instead.
+    """
+    lines = text.splitlines(keepends=True)
+    starts = [n for n, line in enumerate(lines) if line.startswith("actions:")]
+    ids = [n for n, line in enumerate(lines) if line.startswith("id:")]
+    if len(starts) != 1 or len(ids) != 1:
+        return None
+    end = starts[0] + 1
+    # The block goes on while lines are indented, blank, comments or indentless items.
+    while end < len(lines) and (not lines[end][:1].strip() or lines[end][0] in "#-"):
+        end += 1
+    return lines[ids[0]] + "".join(lines[starts[0]:end])
 
 
 def actions_by_id(data: Any) -> dict[str, Mapping[str, Any]]:
@@ -335,13 +402,12 @@ def nested_repositories(wt: Worktree, untracked: Iterable[str] | None = None) ->
 
 def _facts(
     wt: Worktree,
-    root: Path,
     base: str,
-    files: Iterable[str],
+    current: Mapping[str, Any],
     pull_request: bool,
     limits: Limits,
 ) -> GitFacts:
-    wanted = set(files)
+    wanted = set(current)
     entries, untracked = _changes_against(wt, base)
     if pull_request:
         entries.extend(_Entry("A", None, path) for path in untracked if not path.endswith("/"))
@@ -376,7 +442,8 @@ def _facts(
 
     with BlobReader(wt, limits) as reader:
         fetched = reader.blobs(blob for blob, _ in base_blobs)
-    base_data = [parse_blob(fetched[blob], path, limits) for blob, path in base_blobs]
+    parser = BlobParser(limits)
+    base_data = [parser.parse(blob, fetched[blob], path).data for blob, path in base_blobs]
 
     base_actions: dict[str, Mapping[str, Any]] = {}
     base_postmortems: dict[str, Mapping[str, Any]] = {}
@@ -389,8 +456,7 @@ def _facts(
     touched_actions: set[str] = set()
     touched_postmortems: set[str] = set()
     for path in sorted(changed):
-        loaded = load_file(root, path, limits)
-        data = loaded.data if loaded.ok else None
+        data = current.get(path)
         pm_id = data.get("id") if isinstance(data, dict) else None
         if isinstance(pm_id, str):
             before = base_postmortems.get(pm_id)
@@ -412,9 +478,10 @@ def _facts(
     )
 
 
-def changed_since(root: Path, ref: str, files: Iterable[str], limits: Limits = DEFAULT_LIMITS) -> GitFacts:
+def changed_since(root: Path, ref: str, current: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS) -> GitFacts:
     """Pull-request mode: what changed between the merge base of ``ref`` and HEAD, plus the
-    uncommitted, staged and untracked changes of the work tree."""
+    uncommitted, staged and untracked changes of the work tree. ``current`` maps each postmortem
+    file to its plain data as the check loaded it (None when it does not load)."""
     check_ref(ref)
     wt = open_worktree(root)
     if wt is None:
@@ -435,14 +502,14 @@ def changed_since(root: Path, ref: str, files: Iterable[str], limits: Limits = D
                 if target is None:
                     raise GitError(f"--changed-since {ref}: no such commit in this repository")
                 raise GitError(f"--changed-since {ref}: it has no common ancestor with HEAD")
-            return _facts(wt, root, base, files, pull_request=True, limits=limits)
+            return _facts(wt, base, current, pull_request=True, limits=limits)
         except git.GitCommandNotFound:
             raise GitError("--changed-since needs git, and no git executable was found") from None
         except git.GitCommandError as error:
             raise git_failure(f"--changed-since {ref}", error, wt.top) from None
 
 
-def staged_against_head(root: Path, files: Iterable[str], limits: Limits = DEFAULT_LIMITS) -> GitFacts | None:
+def staged_against_head(root: Path, current: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS) -> GitFacts | None:
     """Pre-commit mode: the files as they are (pre-commit stashes unstaged edits, so that is the
     staged content) against HEAD. None outside a work tree or before the first commit."""
     wt = open_worktree(root)
@@ -453,7 +520,7 @@ def staged_against_head(root: Path, files: Iterable[str], limits: Limits = DEFAU
             head = resolve_commit(wt, "HEAD")
             if head is None:
                 return None
-            return _facts(wt, root, head, files, pull_request=False, limits=limits)
+            return _facts(wt, head, current, pull_request=False, limits=limits)
         except git.GitCommandNotFound:
             # Without git there is nothing to compare with; the check itself still runs.
             return None

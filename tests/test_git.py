@@ -1,4 +1,4 @@
-"""gitfacts: what pull-request and pre-commit modes learn from git, and what never reaches argv."""
+"""pmcheck.git: what pull-request and pre-commit modes learn from git, and what never reaches argv."""
 
 from __future__ import annotations
 
@@ -6,12 +6,22 @@ from pathlib import Path
 
 import pytest
 
-from pmcheck import gitfacts
+from pmcheck import git
 from pmcheck.errors import GitError, UsageError
+from pmcheck.loader import load_file
 from tests.gitrepo import GitRepo, git_env
 from tests.test_pr_mode import BASE, OVERDUE, PM, other_postmortem
 
 FILES = [PM, "postmortems/PM-2026-002.yaml", "postmortems/2026/PM-2026-001.yaml"]
+
+
+def now(root: Path, files: list[str]) -> dict[str, object]:
+    """What the check hands git: each file's plain data as loaded (None when it does not load)."""
+    out: dict[str, object] = {}
+    for path in files:
+        loaded = load_file(root, path) if (root / path).is_file() else None
+        out[path] = loaded.data if loaded is not None and loaded.ok else None
+    return out
 
 
 @pytest.fixture(autouse=True)
@@ -34,23 +44,23 @@ def repo(tmp_path: Path) -> GitRepo:
 )
 def test_refs_that_could_be_options_or_tricks_are_refused(ref: str) -> None:
     with pytest.raises(UsageError, match="not a valid git revision"):
-        gitfacts.check_ref(ref)
+        git.check_ref(ref)
 
 
 @pytest.mark.parametrize("ref", ["main", "origin/main", "HEAD~3", "v1.2.3", "a1b2c3d", "feature/x-y"])
 def test_ordinary_refs_pass(ref: str) -> None:
-    assert gitfacts.check_ref(ref) == ref
+    assert git.check_ref(ref) == ref
 
 
 def test_resolve_commit_never_passes_an_option(repo: GitRepo, tmp_path: Path) -> None:
     victim = tmp_path / "victim.txt"
-    with gitfacts.open_worktree(repo.path) as wt:  # type: ignore[union-attr]
+    with git.open_worktree(repo.path) as wt:  # type: ignore[union-attr]
         with pytest.raises(UsageError):
-            gitfacts.resolve_commit(wt, f"--output={victim}")
-        assert gitfacts.resolve_commit(wt, f"main --output={victim}") is None
-        assert gitfacts.resolve_commit(wt, "HEAD") == repo.git("rev-parse", "HEAD").strip()
+            git.resolve_commit(wt, f"--output={victim}")
+        assert git.resolve_commit(wt, f"main --output={victim}") is None
+        assert git.resolve_commit(wt, "HEAD") == repo.git("rev-parse", "HEAD").strip()
         # A tree is not a commit: ^{commit} makes rev-parse say so.
-        assert gitfacts.resolve_commit(wt, "HEAD^{tree}") is None
+        assert git.resolve_commit(wt, "HEAD^{tree}") is None
     assert not victim.exists()
 
 
@@ -59,7 +69,7 @@ def test_touched_actions_are_the_added_and_modified_ones(repo: GitRepo) -> None:
     repo.write(PM, repo.read(PM) + OVERDUE.replace("A2", "A3"))
     repo.commit("Change A1, add A3", date="2026-06-12T10:00:00+00:00")
 
-    facts = gitfacts.changed_since(repo.path, "main", FILES)
+    facts = git.changed_since(repo.path, "main", now(repo.path, FILES))
 
     assert facts.pull_request
     assert facts.base == repo.git("rev-parse", "main").strip()
@@ -72,7 +82,7 @@ def test_touched_actions_are_the_added_and_modified_ones(repo: GitRepo) -> None:
 
 def test_a_new_postmortem_is_touched_whole(repo: GitRepo) -> None:
     repo.write("postmortems/PM-2026-002.yaml", other_postmortem())
-    facts = gitfacts.changed_since(repo.path, "main", FILES)  # untracked, not even staged
+    facts = git.changed_since(repo.path, "main", now(repo.path, FILES))  # untracked, not even staged
     assert facts.changed_paths == {"postmortems/PM-2026-002.yaml"}
     assert facts.touched_postmortems == {"PM-2026-002"}
     assert facts.touched_actions == {"PM-2026-002-A1"}
@@ -81,7 +91,7 @@ def test_a_new_postmortem_is_touched_whole(repo: GitRepo) -> None:
 def test_postmortem_fields_touch_the_postmortem(repo: GitRepo) -> None:
     repo.replace(PM, "status: in_review", "status: reviewed")
     repo.git("add", PM)  # staged, not committed
-    facts = gitfacts.changed_since(repo.path, "main", FILES)
+    facts = git.changed_since(repo.path, "main", now(repo.path, FILES))
     assert facts.touched_postmortems == {"PM-2026-001"}
     assert facts.touched_actions == frozenset()
 
@@ -89,7 +99,7 @@ def test_postmortem_fields_touch_the_postmortem(repo: GitRepo) -> None:
 def test_renames_are_followed(repo: GitRepo) -> None:
     repo.move(PM, "postmortems/2026/PM-2026-001.yaml")
     repo.commit("Move", date="2026-06-12T10:00:00+00:00")
-    facts = gitfacts.changed_since(repo.path, "main", FILES)
+    facts = git.changed_since(repo.path, "main", now(repo.path, FILES))
     assert facts.changed_paths == {"postmortems/2026/PM-2026-001.yaml"}
     assert facts.base_paths == {"postmortems/2026/PM-2026-001.yaml": PM}
     assert facts.touched_actions == frozenset()
@@ -99,7 +109,7 @@ def test_actions_moved_out_of_a_deleted_file_keep_their_base(repo: GitRepo) -> N
     (repo.path / PM).unlink()
     repo.write("postmortems/PM-2026-002.yaml", other_postmortem() + OVERDUE)
     repo.commit("Fold PM-2026-001 into PM-2026-002", date="2026-06-12T10:00:00+00:00")
-    facts = gitfacts.changed_since(repo.path, "main", FILES[1:])
+    facts = git.changed_since(repo.path, "main", now(repo.path, FILES[1:]))
     assert "PM-2026-001-A2" in facts.base_actions
     assert "PM-2026-001-A2" not in facts.touched_actions
 
@@ -110,7 +120,7 @@ def test_root_below_the_top_level(tmp_path: Path) -> None:
     repo.branch("feature")
     repo.replace(f"ops/{PM}", "due: 2026-07-15", "due: 2026-07-29")
     repo.replace(PM, "due: 2026-07-15", "due: 2026-07-29")
-    facts = gitfacts.changed_since(repo.path / "ops", "main", [PM])
+    facts = git.changed_since(repo.path / "ops", "main", now(repo.path / "ops", [PM]))
     assert facts.changed_paths == {PM}
     assert facts.base_actions["PM-2026-001-A1"]["due"] == "2026-07-15"
 
@@ -121,7 +131,7 @@ def test_oversized_and_binary_base_blobs_are_ignored(repo: GitRepo) -> None:
     repo.commit("Huge", date="2026-06-03T10:00:00+00:00")
     repo.git("checkout", "-q", "-B", "feature")
     repo.write(PM, BASE)
-    facts = gitfacts.changed_since(repo.path, "main", FILES)
+    facts = git.changed_since(repo.path, "main", now(repo.path, FILES))
     assert facts.base_actions == {}
     assert facts.touched_actions == {"PM-2026-001-A1"}
 
@@ -130,30 +140,30 @@ def test_unrelated_histories_are_an_error(repo: GitRepo) -> None:
     repo.git("checkout", "-q", "--orphan", "island")
     repo.commit("Island", date="2026-06-03T10:00:00+00:00")
     with pytest.raises(GitError, match="no common ancestor"):
-        gitfacts.changed_since(repo.path, "main", FILES)
+        git.changed_since(repo.path, "main", now(repo.path, FILES))
 
 
 def test_staged_against_head(repo: GitRepo, tmp_path: Path) -> None:
     repo.replace(PM, "due: 2026-07-15", "due: 2026-07-29")
     repo.git("add", PM)
-    facts = gitfacts.staged_against_head(repo.path, [PM])
+    facts = git.staged_against_head(repo.path, now(repo.path, [PM]))
     assert facts is not None and not facts.pull_request
     assert facts.touched_actions == {"PM-2026-001-A1"}
     assert facts.base_actions["PM-2026-001-A1"]["due"] == "2026-07-15"
     (tmp_path / "plain").mkdir()
-    assert gitfacts.staged_against_head(tmp_path / "plain", [PM]) is None
+    assert git.staged_against_head(tmp_path / "plain", now(tmp_path / "plain", [PM])) is None
 
 
-def test_gitfacts_is_the_only_module_that_imports_gitpython() -> None:
+def test_git_is_the_only_module_that_imports_gitpython() -> None:
     import re
 
-    package = Path(gitfacts.__file__).parent
+    package = Path(git.__file__).parent
     importers = sorted(
         path.relative_to(package).as_posix()
         for path in package.rglob("*.py")
         if re.search(r"^\s*(import git\b|from git\b)", path.read_text(encoding="utf-8"), re.M)
     )
-    assert importers == ["gitfacts.py"]
+    assert importers == ["git.py"]
 
 
 def test_plain_check_does_not_load_gitpython(tmp_path: Path) -> None:
