@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from pmcheck.context import Context
 from pmcheck.dates import add_days
+from pmcheck.judgements.closure import awaits_verification
 from pmcheck.judgements.deadlines import days_overdue, is_overdue
 from pmcheck.model import Action, Postmortem
 from pmcheck.policy import Rung
@@ -32,10 +33,20 @@ def rung_person(rung: Rung, pm: Postmortem, action: Action, ctx: Context) -> str
 
 
 def passed_rungs(pm: Postmortem, action: Action, ctx: Context) -> list[Step]:
-    """The rungs of the action's ladder it has passed as of ``ctx.as_of`` (empty unless overdue)."""
+    """The rungs of the action's ladder it has passed as of ``ctx.as_of`` (empty unless overdue).
+
+    Only unfinished work climbs the ladder: a ``done`` action that waits for its verification
+    owes a verifier, not an escalation (PM305), so the check and the log both leave it off.
+    """
     level = ctx.policy.priorities.get(action.priority)
     due = action.due
-    if level is None or due is None or not is_overdue(due, ctx.as_of) or ctx.policy.is_terminal(action.status, action.priority):
+    if (
+        level is None
+        or due is None
+        or not is_overdue(due, ctx.as_of)
+        or ctx.policy.is_terminal(action.status, action.priority)
+        or awaits_verification(action, ctx.policy)
+    ):
         return []
     days_over = days_overdue(due, ctx.as_of)
     steps: list[Step] = []

@@ -79,7 +79,7 @@ from collections.abc import Iterator
 
 from pmcheck.context import Context
 from pmcheck.findings import Severity, Violation
-from pmcheck.judgements import awaits_verification, days_overdue, passed_rungs
+from pmcheck.judgements import days_overdue, passed_rungs
 from pmcheck.model import Postmortem
 
 CODE = "PM206"
@@ -102,8 +102,6 @@ WHO = {"exec_sponsor": "executive sponsor", "manager": "owner's manager"}
 
 def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
     for action in pm.actions:
-        if awaits_verification(action, ctx.policy):
-            continue  # finished work waiting for its verification is PM305's, not an escalation's
         for step in passed_rungs(pm, action, ctx):
             if step.satisfied:
                 continue

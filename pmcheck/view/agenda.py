@@ -16,7 +16,7 @@ from pmcheck.judgements import is_overdue
 from pmcheck.markdown import Markdown, code, emphasis, escape
 from pmcheck.model import Postmortem, zone
 from pmcheck.policy import Policy
-from pmcheck.view.escalations import escalation_state
+from pmcheck.view.escalations import escalation_state, waived_until
 from pmcheck.view.lifetimes import Life
 from pmcheck.view.records import AgendaGroup, AgendaRow
 from pmcheck.view.text import DASH, day, due_cell, owner_cell, owner_flag
@@ -46,7 +46,11 @@ def _flags(life: Life, ctx: Context, unescalated: frozenset[str]) -> Markdown:
         flags.append("overdue")
     state = escalation_state(life, ctx)
     if state is not None and state.missing:
-        flags.append("escalation missing" if action.id in unescalated else "escalation waived")
+        # Said as the check decided it: reported, waived, or (rule turned off) not flagged.
+        if action.id in unescalated:
+            flags.append("escalation missing")
+        elif waived_until(life, unescalated) is not None:
+            flags.append("escalation waived")
     level = policy.priorities.get(action.priority)
     if action.status == "done" and level is not None and level.requires_verification:
         flags.append("awaiting verification")

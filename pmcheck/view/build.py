@@ -90,7 +90,8 @@ def build_view(
         if f.code.startswith("PM5") and not f.notice
     )
     unescalated = frozenset(f.action for f in findings if f.code == ESCALATION_CODE and f.action is not None and not f.notice)
-    needed = decisions(findings, {life.action.id: life for life in lives}, corpus.by_id, ctx)
+    # Keyed by file and id: a duplicated action id (PM005) must not borrow another action's row.
+    needed = decisions(findings, {(life.pm.path, life.action.id): life for life in lives}, corpus.by_id, ctx)
     titles = {pm.path: (pm.id, pm.title) for pm in postmortems}
     return LogView(
         as_of=as_of,

@@ -57,7 +57,7 @@ def _verifier(pm: Postmortem, action: Action) -> Markdown:
     return Markdown(f"a verifier other than {code(owner)}" if owner else "a verifier other than the owner")
 
 
-def decisions(findings: Sequence[Finding], lives: dict[str, Life], pms: dict[str, Postmortem], ctx: Context) -> tuple[Decision, ...]:
+def decisions(findings: Sequence[Finding], lives: dict[tuple[str, str], Life], pms: dict[str, Postmortem], ctx: Context) -> tuple[Decision, ...]:
     as_of = ctx.as_of
     out: list[tuple[tuple[Any, ...], Decision]] = []
 
@@ -65,12 +65,12 @@ def decisions(findings: Sequence[Finding], lives: dict[str, Life], pms: dict[str
         decision = Decision(kind, verb, subject, Markdown(detail), who, action, pm)
         out.append(((KINDS.index(kind), rank, action or pm or ""), decision))
 
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
     for f in findings:
-        if f.notice or (f.code, f.action or f.postmortem or "") in seen:
+        if f.notice or (f.code, f.path, f.action or f.postmortem or "") in seen:
             continue
-        seen.add((f.code, f.action or f.postmortem or ""))
-        life = lives.get(f.action) if f.action else None
+        seen.add((f.code, f.path, f.action or f.postmortem or ""))
+        life = lives.get((f.path, f.action)) if f.action else None
         if life is not None:
             action, pm = life.action, life.pm
             over = days_overdue(action.due, as_of)

@@ -50,7 +50,7 @@ def escalation_state(life: Life, ctx: Context) -> EscalationState | None:
     )
 
 
-def _waived_until(life: Life, unescalated: frozenset[str]) -> dt.date | None:
+def waived_until(life: Life, unescalated: frozenset[str]) -> dt.date | None:
     """The expiry of the waiver that kept PM206 quiet on this action, if one did."""
     if life.action.id in unescalated:
         return None
@@ -66,7 +66,7 @@ def escalations(lives: list[Life], ctx: Context, unescalated: frozenset[str]) ->
         if state is None:
             continue
         action, pm = life.action, life.pm
-        waived = _waived_until(life, unescalated) if state.missing else None
+        waived = waived_until(life, unescalated) if state.missing else None
         days_over = days_overdue(action.due, as_of)
         sponsor = code(pm.executive_sponsor) if pm.executive_sponsor else emphasis("no sponsor")
         target = code(state.target) if state.target else emphasis("nobody named")
