@@ -12,7 +12,10 @@ the model, and each rule declares the fields it reads in its module's ``READS``:
 
 A read names a field or a mapping: ``"action.verification"`` is touched by an unknown
 ``verification.result``, and ``"action.verification.by"`` only by ``verification.by`` or by the
-whole ``verification``. A rule without ``READS`` reads everything: it sees only postmortems
+whole ``verification``. A read marked ``?`` (``"?severity"``) is one the rule needs only for some
+of its findings: the model leaves the unknown value out (None or empty), the rule judges nothing
+that depends on it, and everything else it judges as usual ("a P0 action has no success
+criteria" holds whatever the postmortem's severity). A rule without ``READS`` reads everything: it sees only postmortems
 without any unknown value. The engine asks this module, in one place, what each rule may see.
 """
 
@@ -43,6 +46,9 @@ class Reads:
         action: list[str] = []
         every: list[str] = []
         for read in reads:
+            if read.startswith("?"):
+                # Read where known; an unknown value holds nothing back (see the module doc).
+                continue
             if read.startswith("action."):
                 action.append(read.removeprefix("action."))
             elif read.startswith("actions."):

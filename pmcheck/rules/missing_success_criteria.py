@@ -52,7 +52,8 @@ CODE = "PM301"
 NAME = "missing-success-criteria"
 SEVERITY = Severity.ERROR
 SCOPE = "document"
-READS = ("severity", "action.status", "action.priority", "action.success_criteria")
+# A critical priority or a critical severity each suffice: an unknown one holds back only its own reason.
+READS = ("?severity", "action.status", "?action.priority", "action.success_criteria")
 
 CLOSED_UNDONE = frozenset({"wont_do", "superseded"})
 

@@ -72,7 +72,8 @@ CODE = "PM305"
 NAME = "unverified-critical-closure"
 SEVERITY = Severity.ERROR
 SCOPE = "document"
-READS = ("status", "action.due", "action.status", "action.priority", "action.owner", "action.verification")
+# A closed postmortem is one reason among two: an unknown status only holds that one back.
+READS = ("?status", "action.due", "action.status", "action.priority", "action.owner", "action.verification")
 
 
 def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
