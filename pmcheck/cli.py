@@ -308,6 +308,144 @@ def _silence_stdout() -> None:
     os.close(null)
 
 
+def _decision_options(command: Any) -> Any:
+    """`--as-of` and `--dry-run`, shared by every decision command."""
+    command = click.option("--dry-run", is_flag=True, help="Print the diff; write nothing.")(command)
+    return click.option("--as-of", type=DATE, help="Date recorded (default: today in the policy time zone).")(command)
+
+
+def _emit(ctx: click.Context, decide: Any, dry_run: bool) -> None:
+    """Print each diff and, unless dry-running, write the files and say what was recorded.
+
+    A refused decision prints the findings it would cause and exits 1, as `check` would.
+    """
+    from pmcheck.decisions.recording import Refused, write_atomic
+
+    try:
+        edits = decide()
+    except Refused as refused:
+        click.echo(clean(str(refused), lines=True), err=True)
+        ctx.exit(EXIT_FINDINGS)
+    edits = edits if isinstance(edits, list) else [edits]
+    for edit in edits:
+        click.echo(edit.diff, nl=False)
+    if dry_run:
+        return
+    for edit in edits:
+        write_atomic(edit.full, edit.after)
+        click.echo(edit.summary)
+
+
+def _common(ctx: click.Context, as_of: dt.date | None, dry_run: bool) -> Any:
+    from pmcheck.decisions.commands import Common
+
+    return Common(ctx.obj["repo"], ctx.obj["config"], as_of, dry_run)
+
+
+@cli.group()
+def action() -> None:
+    """Record a governance decision on one action (edits its postmortem file)."""
+
+
+@action.command()
+@click.argument("action_id", metavar="ACTION-ID")
+@click.option("--reason", required=True, help="Why the action is escalated.")
+@click.option("--plan", "plan_text", required=True, help="The mitigation plan agreed (goes to mitigation_timeline).")
+@click.option("--interim", help="The interim mitigation until the plan lands.")
+@click.option("--to", "to", metavar="PERSON", help="Escalate to this person (default: the highest rung passed).")
+@click.option("--by", metavar="PERSON", help="Who set the plan (default: the roster person of `git config user.email`).")
+@_decision_options
+@click.pass_context
+def escalate(ctx: click.Context, action_id: str, reason: str, plan_text: str, interim: str | None, to: str | None, by: str | None, as_of: dt.date | None, dry_run: bool) -> None:
+    """Escalate an overdue action and update the mitigation timeline, in one write."""
+    from pmcheck.decisions import commands
+
+    _emit(ctx, lambda: commands.escalate(_common(ctx, as_of, dry_run), action_id, reason, plan_text, interim, to, by), dry_run)
+
+
+@action.command()
+@click.argument("action_id", metavar="ACTION-ID")
+@click.option("--to", "to", type=DATE, required=True, help="The new due date.")
+@click.option("--reason", required=True, help="Why the deadline moves.")
+@click.option("--approved-by", metavar="PERSON", help="Who approved the move (default: the git user's roster person).")
+@_decision_options
+@click.pass_context
+def extend(ctx: click.Context, action_id: str, to: dt.date, reason: str, approved_by: str | None, as_of: dt.date | None, dry_run: bool) -> None:
+    """Move an action's due date and record the deadline change."""
+    from pmcheck.decisions import commands
+
+    _emit(ctx, lambda: commands.extend(_common(ctx, as_of, dry_run), action_id, to, reason, approved_by), dry_run)
+
+
+@action.command()
+@click.argument("action_id", metavar="ACTION-ID")
+@click.option("--to", "to", metavar="PERSON", required=True, help="The new owner.")
+@click.option("--reason", required=True, help="Why the action changes hands.")
+@_decision_options
+@click.pass_context
+def reassign(ctx: click.Context, action_id: str, to: str, reason: str, as_of: dt.date | None, dry_run: bool) -> None:
+    """Hand an action to a new owner and record the owner change."""
+    from pmcheck.decisions import commands
+
+    _emit(ctx, lambda: commands.reassign(_common(ctx, as_of, dry_run), action_id, to, reason), dry_run)
+
+
+@action.command()
+@click.argument("action_id", metavar="ACTION-ID")
+@click.option("--evidence", multiple=True, metavar="[TYPE=]URL-OR-REF", help="Evidence of completion (repeatable); TYPE is guessed from a URL when left out.")
+@click.option("--metric", "metrics", multiple=True, nargs=4, metavar="QUERY THRESHOLD WINDOW OBSERVED", help="A measured result (repeatable).")
+@_decision_options
+@click.pass_context
+def done(ctx: click.Context, action_id: str, evidence: tuple[str, ...], metrics: tuple[tuple[str, str, str, str], ...], as_of: dt.date | None, dry_run: bool) -> None:
+    """Mark an action done with its completion evidence."""
+    from pmcheck.decisions import commands
+
+    _emit(ctx, lambda: commands.done(_common(ctx, as_of, dry_run), action_id, evidence, metrics), dry_run)
+
+
+@action.command()
+@click.argument("action_id", metavar="ACTION-ID")
+@click.option("--by", metavar="PERSON", help="The verifier, not the owner (default: the git user's roster person).")
+@click.option("--result", type=click.Choice(["pass", "fail"]), required=True)
+@click.option("--notes", help="How it was verified.")
+@_decision_options
+@click.pass_context
+def verify(ctx: click.Context, action_id: str, by: str | None, result: str, notes: str | None, as_of: dt.date | None, dry_run: bool) -> None:
+    """Record the verification of a done action (status verified on a pass)."""
+    from pmcheck.decisions import commands
+
+    _emit(ctx, lambda: commands.verify(_common(ctx, as_of, dry_run), action_id, by, result, notes), dry_run)
+
+
+@action.command()
+@click.argument("action_id", metavar="ACTION-ID")
+@click.option("--decision", type=click.Choice(["wont_do", "risk_accepted", "superseded", "duplicate"]), required=True)
+@click.option("--rationale", required=True, help="Why the action is not done.")
+@click.option("--decided-by", metavar="PERSON", help="Who decided (default: the git user's roster person).")
+@click.option("--superseded-by", metavar="ACTION-ID", help="The action that replaces this one (superseded, duplicate).")
+@_decision_options
+@click.pass_context
+def drop(ctx: click.Context, action_id: str, decision: str, rationale: str, decided_by: str | None, superseded_by: str | None, as_of: dt.date | None, dry_run: bool) -> None:
+    """Close an action without doing it, recording the decision."""
+    from pmcheck.decisions import commands
+
+    _emit(ctx, lambda: commands.drop(_common(ctx, as_of, dry_run), action_id, decision, rationale, decided_by, superseded_by), dry_run)
+
+
+@cli.command()
+@click.argument("postmortem_ids", nargs=-1, required=True, metavar="POSTMORTEM-ID...")
+@click.option("--date", "date", type=DATE, required=True, help="Date of the review.")
+@click.option("--attendees", metavar="P,...", help="Person ids of the attendees, separated by commas.")
+@click.option("--notes", help="What the review decided.")
+@_decision_options
+@click.pass_context
+def review(ctx: click.Context, postmortem_ids: tuple[str, ...], date: dt.date, attendees: str | None, notes: str | None, as_of: dt.date | None, dry_run: bool) -> None:
+    """Record a governance review on each postmortem."""
+    from pmcheck.decisions import commands
+
+    _emit(ctx, lambda: commands.review(_common(ctx, as_of, dry_run), postmortem_ids, date, attendees, notes), dry_run)
+
+
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Entry point: turns expected errors into one line and exit 2, Ctrl-C into exit 130, the
     unexpected into exit 3."""

@@ -20,6 +20,8 @@ class Person:
     github: str | None
     roles: frozenset[str]
     active: bool
+    # Lets `pmcheck action`/`review` name the person running them from `git config user.email`.
+    email: str | None = None
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
@@ -82,6 +84,7 @@ def load_roster(root: Path, rel: str) -> Roster | None:
             github=spec.get("github"),
             roles=frozenset(spec.get("roles", ())),
             active=bool(spec.get("active", True)),
+            email=spec.get("email"),
         )
         for pid, spec in (data.get("people") or {}).items()
     }
