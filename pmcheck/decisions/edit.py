@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -179,19 +180,45 @@ class EditableFile:
         return out.getvalue()
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+_STRUCTURAL = re.compile(r"(- +)?[^\s#][^:#]*:( |$)")
+
+
+_LEAD = re.compile(r" *(?:- +)*")
+
+
+def _content_column(line: str) -> int:
+    """Where a line's content starts, after its indentation and any `- ` markers."""
+    match = _LEAD.match(line)
+    return match.end() if match else 0
+
+
+def _blank_or_comment(line: str) -> bool:
+    return not line.strip() or line.lstrip().startswith("#")
+
+
 def splice(original: list[str], before: list[str], after: list[str]) -> list[str]:
     """Apply the change ``before`` -> ``after`` (two ruamel dumps) to the author's ``original``.
 
-    Lines of ``before`` that equal a line of ``original`` keep the original; a change that
-    touches lines ruamel reformatted (re-indented, re-wrapped) takes ruamel's text for those
-    lines too, and nothing else.
+    Lines are matched on their text without indentation, because ruamel re-indents the whole
+    document to one style. Each changed run of lines is shifted by the indentation difference
+    between the author's line and ruamel's at the nearest key line before it, so new entries
+    sit at the author's depth. A change that touches lines ruamel reformatted (re-wrapped, a
+    comment moved) takes ruamel's text for those lines too, and nothing else.
     """
+    o_text = [line.strip() for line in original]
+    a_text = [line.strip() for line in before]
     # Units of `before`, each with the original lines it stands for: one line when they match,
     # a block where ruamel reformatted.
     units: list[tuple[int, int, int, int]] = []
-    for tag, o1, o2, a1, a2 in SequenceMatcher(None, original, before, autojunk=False).get_opcodes():
+    to_original: dict[int, int] = {}
+    for tag, o1, o2, a1, a2 in SequenceMatcher(None, o_text, a_text, autojunk=False).get_opcodes():
         if tag == "equal":
             units.extend((a1 + n, a1 + n + 1, o1 + n, o1 + n + 1) for n in range(a2 - a1))
+            to_original.update((a1 + n, o1 + n) for n in range(a2 - a1))
         else:
             units.append((a1, a2, o1, o2))
     o_at = [len(original)] * (len(before) + 1)
@@ -209,6 +236,17 @@ def splice(original: list[str], before: list[str], after: list[str]) -> list[str
                 return j2 if end else j1
         return len(after) if end else 0
 
+    def shift(x1: int, x2: int) -> int:
+        """Author's indentation minus ruamel's at the nearest matched key line around the range
+        that is not deeper than the range's first line."""
+        first = next((line for line in after[to_after(x1, False):to_after(x2, True)] if not _blank_or_comment(line)), "")
+        depth = _content_column(first)
+        for p in [*range(x1 - 1, -1, -1), *range(x2, len(before))]:
+            o = to_original.get(p)
+            if o is not None and _STRUCTURAL.match(a_text[p]) and _content_column(before[p]) <= depth:
+                return _content_column(original[o]) - _content_column(before[p])
+        return 0
+
     ranges: list[list[int]] = []
     for tag, i1, i2, _, _ in ops:
         if tag == "equal":
@@ -225,11 +263,24 @@ def splice(original: list[str], before: list[str], after: list[str]) -> list[str
     out: list[str] = []
     cursor = 0
     for x1, x2 in ranges:
+        delta = shift(x1, x2)
+        lines = [
+            " " * max(0, _indent(line) + delta) + line.lstrip(" ") if line.strip() else line
+            for line in after[to_after(x1, False):to_after(x2, True)]
+        ]
         start, end = o_at[x1], o_at[x2]
         if x1 == x2:
             end = start
+            # New lines go above comments and blank lines that belong to what follows (they are
+            # indented less than the new lines), not between them and the next item.
+            depth = next((_indent(line) for line in lines if line.strip()), 0)
+            while start > cursor and _blank_or_comment(original[start - 1]) and (
+                not original[start - 1].strip() or _indent(original[start - 1]) < depth
+            ):
+                start -= 1
+            end = start
         out.extend(original[cursor:start])
-        out.extend(after[to_after(x1, False):to_after(x2, True)])
+        out.extend(lines)
         cursor = max(cursor, end)
     out.extend(original[cursor:])
     return out
@@ -263,7 +314,11 @@ def append(mapping: CommentedMap, key: str, item: Any, order: Sequence[str]) -> 
     """Append ``item`` to the list at ``key``, creating the list where ``order`` puts it."""
     current = mapping.get(key)
     if isinstance(current, CommentedSeq):
-        if current.fa.flow_style() and isinstance(item, CommentedMap):
+        last = current[-1] if len(current) else None
+        # A new entry takes the style of the one before it (`- {at: ..., plan: ...}` lists).
+        if isinstance(item, CommentedMap) and (
+            current.fa.flow_style() or (isinstance(last, CommentedMap) and last.fa.flow_style())
+        ):
             item.fa.set_flow_style()
         current.append(item)
         return
