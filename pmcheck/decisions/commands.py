@@ -33,6 +33,7 @@ from pmcheck.context import Context, Document
 from pmcheck.findings import Violation
 from pmcheck.errors import UsageError
 from pmcheck.model import Action, Postmortem
+from pmcheck.rules.action_with_several_owners import several_owners
 from pmcheck.rules.overdue_action_not_escalated import passed_rungs, rung_person
 
 CLOSED = frozenset({"verified", "wont_do", "superseded"})
@@ -204,9 +205,11 @@ def reassign(common: Common, action_id: str, to: str, reason: str) -> Edit:
     _not_closed(action, "reassigned")
     reason = _text(reason, "--reason")
     person = resolve_person(to, "--to", session.roster, session.root)
-    owner_raw = action.owner_raw
-    if owner_raw is not None and not isinstance(owner_raw, str):
-        raise UsageError(f"action {action.id} has several owners ({owner_raw!r}); give it one owner by hand first")
+    if several_owners(action, session.roster) is not None:
+        # `owner_changes[].from` must be one person id, so this hand-over cannot be recorded.
+        raise UsageError(
+            f"action {action.id} has several owners ({action.owner_raw!r}); give it one owner by hand first (PM102)"
+        )
     old = action.owner
     if old == person:
         raise UsageError(f"action {action.id} is already owned by {person}")
