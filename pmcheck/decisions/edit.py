@@ -1,11 +1,13 @@
 """Round-trip edits of one postmortem file that leave the author's text alone.
 
-ruamel.yaml's round-trip mode keeps comments, key order, quoting and flow or block style, but
-it re-indents the whole document to one style and re-wraps long plain scalars. A decision must
-change only its own lines, so the file is never taken from ruamel wholesale: ruamel dumps the
-document twice, as loaded and as edited, and only the lines that differ between those two
-dumps replace the author's lines (widened over any neighbouring lines ruamel reformatted). The
-rest of the file is copied byte for byte, line endings and final newline included.
+ruamel.yaml's round-trip mode keeps key order, quoting and flow or block style, but it
+re-indents the whole document to one style, and its comment handling can misplace text when a
+key is inserted next to blank lines. A decision must change only its own lines, so the file is
+never taken from ruamel wholesale: ruamel dumps the document twice without its comments, as
+loaded and as edited, and only the lines that differ between those two dumps replace the
+author's lines (matched without indentation and end-of-line comments, widened over any
+neighbouring lines ruamel reformatted). Everything else, comments and blank lines included, is
+copied byte for byte, line endings and final newline too.
 """
 
 from __future__ import annotations
@@ -145,12 +147,8 @@ class EditableFile:
         self.final_newline = body.endswith("\n")
         self.original = body if self.final_newline else body + "\n"
         self.style = detect_style(self.original, prefer)
-        try:
-            self.data: Any = _yaml(self.style).load(self.original)
-        except (YAMLError, ValueError) as error:
-            raise EditError(f"cannot read the file for editing: {' '.join(str(error).split())}") from None
-        if not isinstance(self.data, CommentedMap):
-            raise EditError("the file is not a YAML mapping")
+        self.data: Any = self._load()
+        self._baseline = self._dump(self._load())
 
     def action(self, index: int, action_id: str) -> CommentedMap:
         actions = self.data.get("actions")
@@ -163,21 +161,43 @@ class EditableFile:
 
     def render(self) -> str:
         """The edited file: the author's lines, with only the edit's lines replaced."""
-        baseline = self._dump(_yaml(self.style).load(self.original))
         edited = self._dump(self.data)
-        spliced = splice(self.original.splitlines(True), baseline.splitlines(True), edited.splitlines(True))
+        spliced = splice(self.original.splitlines(True), self._baseline.splitlines(True), edited.splitlines(True))
         text = "".join(spliced)
-        # The splice must mean exactly what ruamel wrote; if it does not, ruamel's text is used.
-        if load_text(text, "edited").data != load_text(edited, "edited").data:
-            text = edited
+        # The splice must mean exactly what ruamel wrote.
+        expected = load_text(edited, "edited")
+        if expected.data is None or load_text(text, "edited").data != expected.data:
+            raise EditError("the edit cannot be made without disturbing the rest of the file; nothing written")
         if not self.final_newline:
             text = text[:-1] if text.endswith("\n") else text
         return text.replace("\n", self.newline) if self.newline == "\r\n" else text
+
+    def _load(self) -> Any:
+        try:
+            data = _yaml(self.style).load(self.original)
+        except (YAMLError, ValueError) as error:
+            raise EditError(f"cannot read the file for editing: {' '.join(str(error).split())}") from None
+        if not isinstance(data, CommentedMap):
+            raise EditError("the file is not a YAML mapping")
+        _drop_comments(data)
+        return data
 
     def _dump(self, data: Any) -> str:
         out = io.StringIO()
         _yaml(self.style).dump(data, out)
         return out.getvalue()
+
+
+def _drop_comments(data: Any) -> None:
+    """Forget every comment and blank line ruamel attached: the splice keeps the author's own."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (CommentedMap, CommentedSeq)):
+            node.ca.items.clear()
+            node.ca.comment = None
+            node.ca.end = None
+            stack.extend(node.values() if isinstance(node, CommentedMap) else node)
 
 
 def _indent(line: str) -> int:
@@ -200,30 +220,71 @@ def _blank_or_comment(line: str) -> bool:
     return not line.strip() or line.lstrip().startswith("#")
 
 
-def splice(original: list[str], before: list[str], after: list[str]) -> list[str]:
-    """Apply the change ``before`` -> ``after`` (two ruamel dumps) to the author's ``original``.
+def _split_comment(line: str) -> tuple[str, str]:
+    """A line's content and its end-of-line comment (with the spaces before it), outside quotes."""
+    quote = ""
+    n = 0
+    while n < len(line):
+        char = line[n]
+        if quote:
+            if char == "\\" and quote == '"':
+                n += 1
+            elif char == quote:
+                quote = ""
+        elif char in "'\"" and (n == 0 or line[n - 1] in " \t[{,:-"):
+            quote = char
+        elif char == "#" and n > 0 and line[n - 1] in " \t":
+            content = line[:n].rstrip(" \t")
+            return content, line[len(content):].rstrip("\n")
+        n += 1
+    return line.rstrip("\n"), ""
 
-    Lines are matched on their text without indentation, because ruamel re-indents the whole
-    document to one style. Each changed run of lines is shifted by the indentation difference
-    between the author's line and ruamel's at the nearest key line before it, so new entries
-    sit at the author's depth. A change that touches lines ruamel reformatted (re-wrapped, a
-    comment moved) takes ruamel's text for those lines too, and nothing else.
+
+_DASHES = re.compile(r"(?:-[ \t]+)+")
+
+
+def _content(line: str) -> str:
+    """A line as compared across styles: no indentation, one space after each `-`, no comment."""
+    text = _split_comment(line)[0].strip()
+    dashes = _DASHES.match(text)
+    return "- " * dashes.group().count("-") + text[dashes.end():] if dashes else text
+
+
+def splice(original: list[str], before: list[str], after: list[str]) -> list[str]:
+    """Apply the change ``before`` -> ``after`` (two comment-free ruamel dumps) to ``original``.
+
+    Lines are matched on their content, without indentation and end-of-line comments, because
+    ruamel re-indents the document to one style and the dumps carry no comments. Each changed run
+    of lines is shifted by the indentation difference between the author's line and ruamel's at
+    the nearest key line before it that is no deeper, so new entries sit at the author's depth.
+    A line that is replaced one for one keeps its end-of-line comment; comment lines of the
+    author are never dropped.
     """
-    o_text = [line.strip() for line in original]
-    a_text = [line.strip() for line in before]
+    o_text = [_content(line) if not _blank_or_comment(line) else None for line in original]
+    o_lines = [n for n, text in enumerate(o_text) if text is not None]
+    a_text = [_content(line) for line in before]
     # Units of `before`, each with the original lines it stands for: one line when they match,
-    # a block where ruamel reformatted.
+    # a block where ruamel reformatted. Comment and blank lines of the original belong to no unit.
     units: list[tuple[int, int, int, int]] = []
     to_original: dict[int, int] = {}
-    for tag, o1, o2, a1, a2 in SequenceMatcher(None, o_text, a_text, autojunk=False).get_opcodes():
+    matcher = SequenceMatcher(None, [o_text[n] for n in o_lines], a_text, autojunk=False)
+    for tag, k1, k2, a1, a2 in matcher.get_opcodes():
         if tag == "equal":
-            units.extend((a1 + n, a1 + n + 1, o1 + n, o1 + n + 1) for n in range(a2 - a1))
-            to_original.update((a1 + n, o1 + n) for n in range(a2 - a1))
+            for n in range(a2 - a1):
+                o = o_lines[k1 + n]
+                units.append((a1 + n, a1 + n + 1, o, o + 1))
+                to_original[a1 + n] = o
         else:
+            o1 = o_lines[k1] if k1 < len(o_lines) else len(original)
+            o2 = o_lines[k2 - 1] + 1 if k2 > k1 else o1
             units.append((a1, a2, o1, o2))
+    # Where the original text of `before` line p starts (its comments before it come first).
     o_at = [len(original)] * (len(before) + 1)
     for a1, _, o1, _ in units:
         o_at[a1] = min(o_at[a1], o1)
+    for p in range(len(before) - 1, -1, -1):
+        o_at[p] = min(o_at[p], o_at[p + 1])
+    o_end = {a2: o2 for _, a2, _, o2 in units}
     ops = SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
 
     def to_after(p: int, end: bool) -> int:
@@ -236,12 +297,12 @@ def splice(original: list[str], before: list[str], after: list[str]) -> list[str
                 return j2 if end else j1
         return len(after) if end else 0
 
-    def shift(x1: int, x2: int) -> int:
-        """Author's indentation minus ruamel's at the nearest matched key line around the range
-        that is not deeper than the range's first line."""
-        first = next((line for line in after[to_after(x1, False):to_after(x2, True)] if not _blank_or_comment(line)), "")
+    def shift(x1: int, new: list[str]) -> int:
+        """Author's indentation minus ruamel's at the nearest matched key line before the range
+        that is no deeper than the range's first line."""
+        first = next((line for line in new if not _blank_or_comment(line)), "")
         depth = _content_column(first)
-        for p in [*range(x1 - 1, -1, -1), *range(x2, len(before))]:
+        for p in range(x1 - 1, -1, -1):
             o = to_original.get(p)
             if o is not None and _STRUCTURAL.match(a_text[p]) and _content_column(before[p]) <= depth:
                 return _content_column(original[o]) - _content_column(before[p])
@@ -263,27 +324,52 @@ def splice(original: list[str], before: list[str], after: list[str]) -> list[str
     out: list[str] = []
     cursor = 0
     for x1, x2 in ranges:
-        delta = shift(x1, x2)
-        lines = [
-            " " * max(0, _indent(line) + delta) + line.lstrip(" ") if line.strip() else line
-            for line in after[to_after(x1, False):to_after(x2, True)]
-        ]
-        start, end = o_at[x1], o_at[x2]
+        new = after[to_after(x1, False):to_after(x2, True)]
+        delta = shift(x1, new)
+        lines = [" " * max(0, _indent(line) + delta) + line.lstrip(" ") if line.strip() else line for line in new]
         if x1 == x2:
-            end = start
-            # New lines go above comments and blank lines that belong to what follows (they are
-            # indented less than the new lines), not between them and the next item.
+            # Between two lines of `before` the original may hold comments and blank lines: those
+            # indented at least as deep as the new lines close the block above, so the new lines
+            # go after them; the rest introduce what follows, so the new lines go before them.
+            start = o_end.get(x1, o_at[x1]) if x1 else 0
+            limit = o_at[x1] if x1 < len(before) else len(original)
+            limit = max(limit, start)
             depth = next((_indent(line) for line in lines if line.strip()), 0)
-            while start > cursor and _blank_or_comment(original[start - 1]) and (
-                not original[start - 1].strip() or _indent(original[start - 1]) < depth
-            ):
-                start -= 1
-            end = start
+            position = start
+            for n in range(start, limit):
+                if original[n].strip() and _indent(original[n]) >= depth:
+                    position = n + 1
+                elif original[n].strip():
+                    break
+            out.extend(original[cursor:position])
+            out.extend(lines)
+            cursor = position
+            continue
+        start, end = o_at[x1], o_end.get(x2, o_at[x2] if x2 < len(before) else len(original))
+        region = original[start:end]
+        # Keep the author's comment lines, and the end-of-line comment of a line replaced one for one.
+        kept = [line for line in region if line.strip().startswith("#")]
+        content = [line for line in region if not _blank_or_comment(line)]
+        if len(content) == len(lines):
+            lines = [
+                _with_comment(new_line, _split_comment(old)[1], old) for new_line, old in zip(lines, content)
+            ]
         out.extend(original[cursor:start])
+        out.extend(kept)
         out.extend(lines)
         cursor = max(cursor, end)
     out.extend(original[cursor:])
     return out
+
+
+def _with_comment(line: str, comment: str, old: str) -> str:
+    """``line`` replacing ``old``: with ``old``'s indentation and dashes, and its comment."""
+    lead, old_lead = _LEAD.match(line), _LEAD.match(old)
+    if lead and old_lead and lead.group().count("-") == old_lead.group().count("-"):
+        line = old_lead.group() + line[lead.end():]
+    if not comment or _split_comment(line)[1]:
+        return line
+    return line.rstrip("\n") + comment + "\n"
 
 
 def plain(value: dt.date | str, like: Any = None) -> Any:
