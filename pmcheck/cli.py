@@ -319,7 +319,7 @@ def _emit(ctx: click.Context, decide: Any, dry_run: bool) -> None:
 
     A refused decision prints the findings it would cause and exits 1, as `check` would.
     """
-    from pmcheck.decisions.recording import Refused, write_atomic
+    from pmcheck.decisions.recording import Refused, write_edit
 
     try:
         edits = decide()
@@ -332,7 +332,7 @@ def _emit(ctx: click.Context, decide: Any, dry_run: bool) -> None:
     if dry_run:
         return
     for edit in edits:
-        write_atomic(edit.full, edit.after)
+        write_edit(edit, edit.root)
         click.echo(edit.summary)
 
 

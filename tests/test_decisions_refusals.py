@@ -252,3 +252,16 @@ def test_the_roster_email_field_names_the_person(tmp_path: Path, monkeypatch: py
                          "--reason", "runner", "--as-of", "2026-06-15", "--dry-run")
     assert (code, err) == (0, "")
     assert "+            approved_by: carol.wu\n" in out
+
+
+def test_a_schema_error_in_another_action_does_not_stop_the_decision(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = sample / PM043
+    text = path.read_text()
+    broken = text.replace("    due: 2026-12-04\n    status: open\n", "    due: 2026-12-32\n    status: open\n", 1)
+    assert broken != text
+    path.write_text(broken)
+    code, out, err = run(capsys, "--repo", str(sample), "action", "escalate", "PM-2026-043-A1", "--reason", "queue not staffed",
+                         "--plan", "ship by 2026-12-04", "--by", "raj.iyer", "--as-of", AS_OF)
+    assert (code, err) == (0, "")
+    assert "due: 2026-12-32" in path.read_text()
+    assert out.endswith("recorded: PM-2026-043-A1 escalated to dana.kim (exec_sponsor) on 2026-11-27; mitigation timeline updated by raj.iyer\n")

@@ -33,8 +33,8 @@ from pmcheck.context import Context, Document
 from pmcheck.findings import Violation
 from pmcheck.errors import UsageError
 from pmcheck.model import Action, Postmortem
-from pmcheck.rules.action_with_several_owners import several_owners
-from pmcheck.rules.overdue_action_not_escalated import passed_rungs, rung_person
+from pmcheck.judgements.escalation import passed_rungs, rung_person
+from pmcheck.judgements.owners import several_owners
 
 CLOSED = frozenset({"verified", "wont_do", "superseded"})
 EVIDENCE_TYPES = (
@@ -77,7 +77,7 @@ def _action_stage(action: Action, edit: Callable[[CommentedMap], None], lists: S
 def _open_action(common: Common, action_id: str) -> tuple[Session, Postmortem, Action, Document]:
     session = open_session(common.repo, common.config, common.as_of)
     document, index = find_action(session, action_id)
-    pm = loaded_postmortem(session, document)
+    pm = loaded_postmortem(session, document, index)
     return session, pm, pm.actions[index], document
 
 

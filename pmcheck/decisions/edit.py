@@ -22,7 +22,9 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import ScalarString
 
 from pmcheck.findings import DataPath
@@ -127,8 +129,37 @@ def detect_style(text: str, prefer: Sequence[DataPath] = ()) -> Style:
     return style
 
 
+TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class Moment(str):
+    """A date or timestamp kept as the author's text (ruamel would refuse `2026-02-30`)."""
+
+
+class _Constructor(RoundTripConstructor):
+    pass
+
+
+class _Representer(RoundTripRepresenter):
+    pass
+
+
+def _construct_moment(constructor: RoundTripConstructor, node: Any) -> Moment:
+    return Moment(constructor.construct_scalar(node))
+
+
+def _represent_moment(representer: RoundTripRepresenter, value: Moment) -> Any:
+    return representer.represent_scalar(TIMESTAMP, str(value))
+
+
+_Constructor.add_constructor(TIMESTAMP, _construct_moment)
+_Representer.add_representer(Moment, _represent_moment)
+
+
 def _yaml(style: Style) -> YAML:
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    yaml.Representer = _Representer
     yaml.preserve_quotes = True
     # New text stays on one line: re-wrapping is what an author would notice in the diff.
     yaml.width = 4096

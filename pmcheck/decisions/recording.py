@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +23,8 @@ from pmcheck.decisions.edit import EditableFile, EditError
 from pmcheck.engine import _finding, as_of_date, load_context, run_rules
 from pmcheck.errors import PmcheckError, UsageError
 from pmcheck.findings import DataPath, Finding, Violation
-from pmcheck.loader import load_text
+from pmcheck import files
+from pmcheck.loader import DEFAULT_LIMITS, load_text
 from pmcheck.model import Action, Postmortem, build_postmortem, zone
 from pmcheck.people import Roster
 from pmcheck.policy import Policy
@@ -82,6 +81,7 @@ class Edit:
 
     path: str
     full: Path
+    root: Path
     before: str
     after: str
     summary: str
@@ -163,9 +163,24 @@ def find_postmortem(session: Session, pm_id: str) -> Document:
     return hits[0]
 
 
-def loaded_postmortem(session: Session, document: Document) -> Postmortem:
-    """The document's model; a file with a YAML or schema problem is refused (exit 2)."""
-    issues = sorted((i for i in session.repository.issues if i.path == document.path), key=lambda i: (i.line, i.column))
+def _blocks(at: DataPath, index: int | None) -> bool:
+    """Whether a schema error at ``at`` stops a decision on action ``index`` (None: the postmortem).
+
+    An error in another action does not: the model keeps everything valid (SPEC section 2), so
+    the decision and its rules see what they need.
+    """
+    if at[:1] != ("actions",) or len(at) < 2:
+        return True
+    return index is not None and at[1] == index
+
+
+def loaded_postmortem(session: Session, document: Document, index: int | None = None) -> Postmortem:
+    """The document's model; a YAML problem, or a schema error in the edited action or at the
+    postmortem's top level, is refused (exit 2)."""
+    issues = sorted(
+        (i for i in session.repository.issues if i.path == document.path and (i.code != "PM003" or _blocks(i.at, index))),
+        key=lambda i: (i.line, i.column),
+    )
     if issues:
         first = issues[0]
         more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
@@ -178,9 +193,11 @@ def loaded_postmortem(session: Session, document: Document) -> Postmortem:
     return document.postmortem
 
 
-def read_text(full: Path, rel: str) -> str:
+def read_text(root: Path, rel: str) -> str:
     try:
-        return full.read_bytes().decode("utf-8")
+        return files.read_bytes(root / rel, DEFAULT_LIMITS.max_bytes, root).decode("utf-8")
+    except files.Refused as refused:
+        raise UsageError(f"{rel}: {refused.reason}") from None
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"{rel}: cannot read: {getattr(error, 'strerror', None) or error}") from None
 
@@ -208,10 +225,15 @@ def verify_edit(session: Session, document: Document, action: Action | None, aft
         raise UsageError(f"{rel}: the edit would not load ({problem.message if problem else 'empty'}); nothing written")
     policy = session.policy
     validator = compile_validator(postmortem_schema(list(policy.severities), list(policy.priorities), policy.failure_modes))
+    refused: list[DataPath] = []
     for error in iter_schema_errors(validator, loaded.data, loaded.spans.yaml11_bools):
+        if error.code == "PM003" and not _blocks(error.at, action.index if action is not None else None):
+            if error.refused is not None:
+                refused.append(error.refused)
+            continue
         line, column, _, _ = loaded.spans.locate(error.at)
         raise UsageError(f"{rel}:{line}:{column}: {error.code} {error.message}; nothing written")
-    pm = build_postmortem(rel, loaded.data, zone(policy.timezone))
+    pm = build_postmortem(rel, loaded.data, zone(policy.timezone), refused)
     edited = Document(rel, loaded, pm)
     corpus = Corpus([edited], {pm.id: pm})
     old = document.postmortem
@@ -245,10 +267,10 @@ def verify_edit(session: Session, document: Document, action: Action | None, aft
 
 def plan_edit(session: Session, document: Document, action: Action | None, plan: Plan) -> Edit:
     full = session.root / document.path
-    before = read_text(full, document.path)
+    before = read_text(session.root, document.path)
     after = apply_plan(before, plan, document.path)
     verify_edit(session, document, action, after, plan)
-    return Edit(document.path, full, before, after, plan.summary)
+    return Edit(document.path, full, session.root, before, after, plan.summary)
 
 
 def unified_diff(before: str, after: str, rel: str) -> str:
@@ -262,25 +284,11 @@ def unified_diff(before: str, after: str, rel: str) -> str:
     return "".join(out)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` through a temporary file in the same folder and a rename.
-
-    A link inside the work tree is followed (the postmortem is the file it points at); the
-    file's permission bits are kept.
-    """
-    target = Path(os.path.realpath(path))
+def write_edit(edit: Edit, root: Path) -> None:
+    """Replace the postmortem file atomically (``pmcheck.files``: temporary file, then a rename)."""
     try:
-        mode = target.stat().st_mode & 0o7777
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(text.encode("utf-8"))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temp, mode)
-            os.replace(temp, target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        files.write_atomically(edit.full, edit.after, root)
+    except files.Refused as refused:
+        raise UsageError(f"cannot write {edit.path}: {refused.reason}") from None
     except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+        raise UsageError(f"cannot write {edit.path}: {error.strerror or error}") from None
