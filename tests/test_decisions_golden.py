@@ -85,7 +85,7 @@ def test_dry_run_prints_the_same_diff_and_writes_nothing(name: str, tmp_path: Pa
     assert (code, err) == (0, "")
     assert out.encode() == (GOLDEN / f"{name}.diff").read_bytes()
     assert (root / MIXED).read_bytes() == before
-    assert sorted(p.name for p in (root / "postmortems").iterdir()) == ["PM-2026-101.yaml"]
+    assert sorted(p.name for p in (root / "postmortems").iterdir()) == ["PM-2026-101.yaml"]  # no temporary file left
 
 
 def test_windows_line_endings_and_a_missing_final_newline_survive(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

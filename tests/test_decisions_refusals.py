@@ -27,7 +27,12 @@ def sample(tmp_path: Path) -> Path:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every file of the repository but the result cache (which `check` writes as well)."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".pmcheck_cache" not in p.relative_to(root).parts
+    }
 
 
 def refused(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> str:
