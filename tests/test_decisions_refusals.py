@@ -22,8 +22,11 @@ def _no_git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def sample(tmp_path: Path) -> Path:
-    return copy_fixture(tmp_path, SAMPLE)
+def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = copy_fixture(tmp_path, SAMPLE)
+    # Findings name files from the current directory, as `check` does.
+    monkeypatch.chdir(root)
+    return root
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -50,7 +53,7 @@ def test_extension_of_a_p1_approved_by_its_owner_is_refused_as_pm203(sample: Pat
         "--reason", "dispute windows are long", "--approved-by", "nadia.rahman",
     )
     assert (
-        f"{PM043}:129:5: PM203 deadline-moved-without-record: due date of P1 action PM-2026-043-A4 moved from "
+        f"{PM043}:129:5: [error] PM203 deadline-moved-without-record: due date of P1 action PM-2026-043-A4 moved from "
         "2026-12-04 to 2026-12-18 with a deadline change approved by its owner\n"
         "  hint: have someone other than the owner (a manager or the executive sponsor) approve the move\n"
     ) in err
@@ -87,7 +90,7 @@ def test_an_extension_past_max_extensions_not_approved_by_the_sponsor_is_refused
 def test_verification_by_the_owner_is_refused_as_pm304(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
     err = refused(capsys, sample, "action", "verify", "PM-2026-041-A1", "--by", "sam.patel", "--result", "pass")
     assert err == (
-        f"{PM041}:75:7: PM304 self-verified: action PM-2026-041-A1 is verified by its owner sam.patel\n"
+        f"{PM041}:75:7: [error] PM304 self-verified: action PM-2026-041-A1 is verified by its owner sam.patel\n"
         "  hint: have someone other than the owner check the evidence against the success criteria\n"
         f"refused: nothing written to {PM041}\n"
     )

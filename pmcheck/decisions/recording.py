@@ -28,6 +28,7 @@ from pmcheck.loader import DEFAULT_LIMITS, load_text
 from pmcheck.model import Action, Postmortem, build_postmortem, zone
 from pmcheck.people import Roster
 from pmcheck.policy import Policy
+from pmcheck.reporters.text import display_path
 from pmcheck.repository import Repository, discover, load_repository
 from pmcheck.rules import REGISTRY
 from pmcheck.schema import compile_validator, iter_schema_errors, postmortem_schema
@@ -36,17 +37,23 @@ BOM = "\ufeff"
 
 
 class Refused(PmcheckError):
-    """The decision would leave a finding of the rules it is about; nothing was written."""
+    """The decision would leave a finding of the rules it is about; nothing was written.
+
+    The findings read as `check` prints them: `path:line:col: [level] CODE name: message`, the
+    path from the current directory, then the hint.
+    """
 
     exit_code = 1
 
-    def __init__(self, findings: Sequence[Finding], path: str) -> None:
+    def __init__(self, findings: Sequence[Finding], path: str, root: Path) -> None:
+        cwd = Path.cwd()
         lines: list[str] = []
         for f in findings:
-            lines.append(f"{f.path}:{f.line}:{f.column}: {f.code} {f.name}: {f.message}")
+            shown = display_path(root, f.path, cwd)
+            lines.append(f"{shown}:{f.line}:{f.column}: [{f.severity.label}] {f.code} {f.name}: {f.message}")
             if f.hint:
                 lines.append(f"  hint: {f.hint}")
-        lines.append(f"refused: nothing written to {path}")
+        lines.append(f"refused: nothing written to {display_path(root, path, cwd)}")
         super().__init__("\n".join(lines))
         self.findings = tuple(findings)
 
@@ -262,7 +269,7 @@ def verify_edit(session: Session, document: Document, action: Action | None, aft
         if f.code in plan.codes and (action is None or f.action == action.id or (f.action is None and f.postmortem == pm.id))
     ]
     if wanted:
-        raise Refused(wanted, rel)
+        raise Refused(wanted, rel, session.root)
 
 
 def plan_edit(session: Session, document: Document, action: Action | None, plan: Plan) -> Edit:
