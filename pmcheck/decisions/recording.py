@@ -18,9 +18,9 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 
 from pmcheck.context import Context, Corpus, Document, GitFacts
-from pmcheck.decide import Selection, decide
+from pmcheck.decide import Selection, decide, locate
 from pmcheck.decisions.edit import EditableFile, EditError
-from pmcheck.engine import _finding, as_of_date, load_context, run_rules
+from pmcheck.engine import as_of_date, load_context, run_rules
 from pmcheck.errors import PmcheckError, UsageError
 from pmcheck.findings import DataPath, Finding, Violation
 from pmcheck import files
@@ -30,7 +30,6 @@ from pmcheck.people import Roster
 from pmcheck.policy import Policy
 from pmcheck.reporters.text import display_path
 from pmcheck.repository import Repository, discover, load_repository
-from pmcheck.rules import REGISTRY
 from pmcheck.schema import compile_validator, iter_schema_errors, postmortem_schema
 
 BOM = "\ufeff"
@@ -256,14 +255,11 @@ def verify_edit(session: Session, document: Document, action: Action | None, aft
     )
     ctx = Context(policy, session.roster, session.as_of, git)
 
-    def locate(code: str, p: Postmortem, at: DataPath, message: str, hint: str, a: Action | None) -> Finding:
-        return _finding(REGISTRY[code], edited, at, message, hint, p.id, a.id if a else None)
-
     raw = run_rules(corpus, ctx, [edited])
     if plan.extra is not None:
         for v in plan.extra(pm, ctx):
-            raw.append(_finding(REGISTRY[v.code], edited, v.at, v.message, v.hint, pm.id, v.action))
-    findings = decide(raw, corpus, ctx, Selection(), None, locate)
+            raw.append(locate(v, edited, pm.id))
+    findings = decide(raw, corpus, ctx, Selection(), None)
     wanted = [
         f for f in findings
         if f.code in plan.codes and (action is None or f.action == action.id or (f.action is None and f.postmortem == pm.id))
