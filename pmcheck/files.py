@@ -71,6 +71,8 @@ def is_git_name(name: str) -> bool:
     Case-insensitive (macOS, Windows), ignoring the characters HFS+ drops, the trailing dots and
     spaces Windows drops, and the 8.3 short name ``GIT~1``.
     """
+    if "g" not in name and "G" not in name:
+        return False  # the common case, without normalising every file name of a large tree
     folded = unicodedata.normalize("NFC", name.translate(_IGNORED)).casefold().rstrip(". ")
     return folded in (".git", "git~1")
 
@@ -516,18 +518,21 @@ class _Walker:
             path = os.path.join(folder, head)
             if is_git_name(head) or not os.path.lexists(path):
                 return
-            self.visit(path, os.path.islink(path), (*rel, head), rest)
+            link = os.path.islink(path)
+            self.visit(path, link, not link and os.path.isfile(path), (*rel, head), rest)
             return
         regex = _segment(head)
         for entry in self.entries(folder):
             if regex.match(entry.name):
-                self.visit(entry.path, entry.is_symlink(), (*rel, entry.name), rest)
+                # DirEntry knows the type from the listing: no stat per file.
+                link = entry.is_symlink()
+                self.visit(entry.path, link, not link and entry.is_file(follow_symlinks=False), (*rel, entry.name), rest)
 
-    def visit(self, path: str, link: bool, rel: tuple[str, ...], rest: tuple[str, ...]) -> None:
+    def visit(self, path: str, link: bool, regular: bool, rel: tuple[str, ...], rest: tuple[str, ...]) -> None:
         if rest:
             if self.enterable(path, link):
                 self.walk(path, rel, rest)
-        elif link or os.path.isfile(path):
+        elif link or regular:
             # A link to anything is listed: loading it says what is wrong with it.
             self.found.add("/".join(rel))
 

@@ -16,6 +16,7 @@ and fails the check only on what the author must still decide: the owners and th
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -118,18 +119,29 @@ def init_command(directory: str, force: bool) -> int:
             if (root / item.target).exists() or (root / item.target).is_symlink():
                 shown = (root / item.target).as_posix()
                 raise UsageError(f"{shown} already exists; nothing was written (use --force to overwrite)")
-    for item in plan:
-        path = root / item.target
-        try:
-            # Folders inside the repository must not be links (`.github -> ~/.config`); a link
-            # at the file itself is replaced, and a full disk leaves no 0-byte file behind.
-            refuse_symlinks(path, root, target=False)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(path, item.text, root, exclusive=not force)
-        except FileExistsError:
-            raise UsageError(f"{path.as_posix()} already exists (use --force to overwrite)") from None
-        except OSError as error:
-            raise UsageError(f"cannot write {path.as_posix()}: {error.strerror or error}") from None
+    created: list[Path] = []
+    try:
+        for item in plan:
+            path = root / item.target
+            try:
+                # Folders inside the repository must not be links (`.github -> ~/.config`); a
+                # link at the file itself is replaced, and a full disk leaves no 0-byte file.
+                refuse_symlinks(path, root, target=False)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                write_atomically(path, item.text, root, exclusive=not force)
+            except FileExistsError:
+                raise UsageError(f"{path.as_posix()} already exists (use --force to overwrite)") from None
+            except OSError as error:
+                raise UsageError(f"cannot write {path.as_posix()}: {error.strerror or error}") from None
+            created.append(path)
+    except BaseException:
+        if not force:
+            # All or nothing: a second `init` must not find half a scaffold and refuse to run.
+            for path in created:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+        raise
+    for path in created:
         click.echo(f"wrote {path.as_posix()}")
     click.echo("next: `pmcheck check`, `pmcheck render`, then `pre-commit install` and commit")
     return 0

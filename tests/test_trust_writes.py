@@ -223,3 +223,23 @@ def test_an_output_link_outside_the_repository_is_the_users_and_written_through(
     invoke(["--repo", str(repo), "check", "--as-of", AS_OF, "--format", "json", "--output", str(mine / "latest.json")], capsys)
     assert (mine / "latest.json").is_symlink()
     assert (mine / "2026-06-15.json").read_text().startswith("{")
+
+
+def test_init_that_fails_midway_removes_what_it_wrote(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    real = files.os.fsync
+    calls = {"n": 0}
+
+    def third_fails(fd: int) -> None:
+        calls["n"] += 1
+        real(fd)
+        if calls["n"] == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.os, "fsync", third_fails)
+    target = tmp_path / "new"
+    code, out, err = invoke(["init", str(target)], capsys)
+    assert code == 2 and "No space left on device" in err and out == ""
+    assert [p for p in target.rglob("*") if p.is_file()] == []
+    monkeypatch.setattr(files.os, "fsync", real)
+    assert invoke(["init", str(target)], capsys)[0] == 0
+    assert (target / "pmcheck.yaml").is_file()
