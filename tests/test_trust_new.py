@@ -64,3 +64,15 @@ def test_new_refuses_a_year_an_id_cannot_hold(tmp_path: Path, capsys: pytest.Cap
     # The command line refuses every date outside 1900-9999 before `new` sees it.
     assert (code, err) == (2, f"pmcheck: error: Invalid value for '--as-of': '{day}' is outside the years 1900-9999 (see `pmcheck new --help`)\n")
     assert list((repo / "postmortems").iterdir()) == []
+
+
+def test_new_command_refuses_a_year_an_id_cannot_hold_when_called_directly(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from pmcheck.errors import UsageError
+    from pmcheck.scaffold import new_command
+
+    repo = make_repo(tmp_path / "repo", {})
+    with pytest.raises(UsageError, match="a postmortem id needs a year from 1900 to 9999"):
+        new_command(str(repo), None, None, None, dt.date(1, 6, 1))
+    assert list((repo / "postmortems").iterdir()) == []
