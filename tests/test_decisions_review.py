@@ -15,7 +15,8 @@ from tests.gitrepo import GitRepo
 
 AS_OF = "2026-11-27"
 REVIEWED = {
-    "PM-2026-043-A1": ("escalate", {"PM206", "PM207"}),
+    "PM-2026-043-A1": ("escalate, then extend", {"PM202", "PM203", "PM205", "PM206", "PM207", "PM208"}),
+    "PM-2026-041-A2": ("reassign (a first owner)", {"PM101", "PM102", "PM103", "PM104", "PM106"}),
     "PM-2026-041-A1": ("verify", {"PM302", "PM303", "PM304", "PM305"}),
     "PM-2026-043-A4": ("extend", {"PM202", "PM203", "PM205", "PM208"}),
     "PM-2026-041-A3": ("reassign", {"PM101", "PM102", "PM103", "PM104", "PM106"}),
@@ -26,6 +27,10 @@ SCRIPT = [
      "--plan", "fail-closed routing ships by 2026-12-04 once trust and safety staffs the queue",
      "--interim", "orders above USD 200 go to manual review whenever the unscored-approval alert fires",
      "--by", "raj.iyer"],
+    # The sponsor, told, agrees the new date: a P0's one extension, approved by the sponsor.
+    ["action", "extend", "PM-2026-043-A1", "--to", "2026-12-04", "--reason", "fail-closed routing waits for two more analysts",
+     "--approved-by", "dana.kim"],
+    ["action", "reassign", "PM-2026-041-A2", "--to", "alice.ng", "--reason", "ml-platform names its one accountable owner"],
     ["action", "verify", "PM-2026-041-A1", "--by", "raj.iyer", "--result", "pass",
      "--notes", "replayed the incident traffic; no duplicate charges"],
     ["action", "extend", "PM-2026-043-A4", "--to", "2026-12-18", "--reason", "card networks extended the dispute window",
@@ -79,18 +84,13 @@ def test_a_recorded_review_leaves_no_finding_of_its_rules_and_passes_pull_reques
     assert {key(f) for f in after} - {key(f) for f in before} == set()
     assert ("PM206", "PM-2026-043-A1") not in {(f["code"], f["action"]) for f in after}
 
-    # Pull-request mode against the commit before: the audit rules (PM106, PM203) see the base
-    # and accept the recorded changes; what remains fails only because of untouched actions.
+    # Pull-request mode against the commit before, as CI checks the review's commit: the audit
+    # rules (PM106, PM203) see the base and accept the recorded changes, and nothing fails.
     code, pr = findings(capsys, root, "--changed-since", base)
     failing = [f for f in pr if f["severity"] == "error" and not f.get("notice")]
-    assert not [f for f in pr if f["code"] in {"PM106", "PM203", "PM206", "PM207", "PM304", "PM306"}]
-    assert {(f["code"], f["action"]) for f in failing} == {
-        ("PM205", "PM-2026-043-A1"),  # escalated, still overdue: the review escalated it, nobody can un-overdue it
-        ("PM101", "PM-2026-041-A2"),  # ownerless action the review did not touch
-    }
-    assert code == 1
+    assert not [f for f in pr if f["code"] in {"PM106", "PM203", "PM206", "PM207", "PM208", "PM304", "PM306"}]
+    assert failing == []
+    assert code == 0
 
-    # Text mode names the same two lines.
-    code, out, _ = run(capsys, "--repo", str(root), "check", "--as-of", AS_OF, "--changed-since", base, "--select", "PM1,PM2,PM3")
-    assert code == 1
-    assert "PM203" not in out and "PM106" not in out and "PM206" not in out
+    code, out, _ = run(capsys, "--repo", str(root), "check", "--as-of", AS_OF, "--changed-since", base)
+    assert code == 0, out
