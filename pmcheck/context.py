@@ -30,6 +30,9 @@ class GitFacts:
     base_actions: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     base_postmortems: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     base_paths: Mapping[str, str] = field(default_factory=dict)
+    # Where each base postmortem lived at the base (root-relative): a deleted file's findings
+    # point there.
+    base_postmortem_paths: Mapping[str, str] = field(default_factory=dict)
     # False in pre-commit mode: the audit rules compare with HEAD, but nothing is demoted and the
     # run reports the files it was given.
     pull_request: bool = True

@@ -17,7 +17,7 @@ from pmcheck.findings import Finding, Result, Violation
 from pmcheck.policy import Policy, find_root, load_policy
 from pmcheck.reads import Reads, visible, visible_corpus
 from pmcheck.repository import Repository, discover, load_repository, select
-from pmcheck.rules import REGISTRY
+from pmcheck.rules import REGISTRY, undecided_non_completion
 
 
 @dataclass(frozen=True)
@@ -136,6 +136,11 @@ def _result(repository: Repository, ctx: Context, options: CheckOptions, reporte
     raw_ids = {d.path: _raw_id(d) for d in corpus.documents}
     raw.extend(finding(issue.violation, issue.path, issue.span, raw_ids.get(issue.path)) for issue in repository.issues)
     raw.extend(run_rules(corpus, ctx, targets))
+    deleted = _deleted_actions(corpus, ctx)
+    raw.extend(deleted)
+    if ctx.git is not None and ctx.git.pull_request:
+        # A deleted action is a change even when no remaining file changed, or its file is gone.
+        reported_set |= {f.path for f in deleted}
     notes: list[str] = list(ctx.git.notes) if ctx.git is not None else []
     if repository.roster is None:
         notes.append(f"no {ctx.policy.people} found: owner roster rules (PM103, PM104, PM105 roles) were skipped")
@@ -144,7 +149,7 @@ def _result(repository: Repository, ctx: Context, options: CheckOptions, reporte
         where = ", ".join(options.paths) if options.paths else ", ".join(ctx.policy.postmortems)
         raw.append(finding(nothing_found(where), ".", START))
     findings = decide(raw, corpus, ctx, options.selection, reported_set)
-    if pull_request and not reported:
+    if pull_request and not reported and not deleted:
         notes.append("no postmortem changed since the base; nothing to check")
     reported_pms = [d.postmortem for d in targets if d.postmortem is not None]
     return Result(
@@ -176,13 +181,30 @@ def _shown(finding: Finding) -> Finding:
     )
 
 
-def _naming_removed_ids(corpus: Corpus, git: GitFacts, reported: set[str]) -> list[str]:
-    """Unchanged files that name a postmortem or action id the change removed.
+def _deleted_actions(corpus: Corpus, ctx: Context) -> list[Finding]:
+    """PM306 for actions deleted without a decision, at their postmortem's ``actions`` when the
+    postmortem still exists, else at the start of the file it was deleted from."""
+    git = ctx.git
+    if git is None:
+        return []
+    present = frozenset(_present_ids(corpus))
+    documents: dict[str, Document] = {}
+    for document in corpus.documents:
+        raw_id = _raw_id(document)
+        if raw_id is not None:
+            documents.setdefault(raw_id, document)
+    found: list[Finding] = []
+    for dropped in undecided_non_completion.check_deleted(ctx, present):
+        document = documents.get(dropped.postmortem)
+        if document is not None:
+            found.append(locate(dropped.violation, document, dropped.postmortem))
+        elif dropped.postmortem in git.base_postmortem_paths:
+            found.append(finding(dropped.violation, git.base_postmortem_paths[dropped.postmortem], START, dropped.postmortem))
+    return found
 
-    Deleting a postmortem or dropping an action breaks the files that link to it
-    (``related_incidents``, ``closure.superseded_by``) without touching them; the pull request
-    has to see that, or the next full check of the main branch fails instead.
-    """
+
+def _present_ids(corpus: Corpus) -> set[str]:
+    """Every postmortem and action id in the corpus as it is now, valid or not."""
     present: set[str] = set()
     for document in corpus.documents:
         present.add(_raw_id(document) or "")
@@ -190,6 +212,17 @@ def _naming_removed_ids(corpus: Corpus, git: GitFacts, reported: set[str]) -> li
         for action in actions if isinstance(actions, list) else ():
             if isinstance(action, dict) and isinstance(action.get("id"), str):
                 present.add(action["id"])
+    return present
+
+
+def _naming_removed_ids(corpus: Corpus, git: GitFacts, reported: set[str]) -> list[str]:
+    """Unchanged files that name a postmortem or action id the change removed.
+
+    Deleting a postmortem or dropping an action breaks the files that link to it
+    (``related_incidents``, ``closure.superseded_by``) without touching them; the pull request
+    has to see that, or the next full check of the main branch fails instead.
+    """
+    present = _present_ids(corpus)
     removed = (set(git.base_postmortems) | set(git.base_actions)) - present
     if not removed:
         return []

@@ -414,6 +414,7 @@ def _facts(
     changed: set[str] = set()
     base_paths: dict[str, str] = {}
     base_blobs: list[tuple[str, str]] = []
+    base_roots: dict[str, str] = {}
     for entry in entries:
         new = wt.to_root(entry.new) if entry.new is not None else None
         old = wt.to_root(entry.old) if entry.old is not None else None
@@ -426,6 +427,7 @@ def _facts(
             continue
         if entry.old is not None and entry.old_blob is not None:
             base_blobs.append((entry.old_blob, entry.old))
+            base_roots[entry.old] = old if old is not None else entry.old
 
     # Git cannot say what changed inside a submodule or nested repository from here, so every
     # postmortem in one is checked as changed: failing closed, never passing an unseen edit.
@@ -447,9 +449,11 @@ def _facts(
 
     base_actions: dict[str, Mapping[str, Any]] = {}
     base_postmortems: dict[str, Mapping[str, Any]] = {}
-    for data in base_data:
+    base_postmortem_paths: dict[str, str] = {}
+    for (_, base_path), data in zip(base_blobs, base_data):
         if isinstance(data, dict) and isinstance(data.get("id"), str):
             base_postmortems.setdefault(data["id"], data)
+            base_postmortem_paths.setdefault(data["id"], base_roots[base_path])
         for action_id, action in actions_by_id(data).items():
             base_actions.setdefault(action_id, action)
 
@@ -473,6 +477,7 @@ def _facts(
         base_actions=base_actions,
         base_postmortems=base_postmortems,
         base_paths=base_paths,
+        base_postmortem_paths=base_postmortem_paths,
         pull_request=pull_request,
         notes=tuple(notes),
     )

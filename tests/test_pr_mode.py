@@ -362,9 +362,13 @@ def test_pr_deleting_a_linked_postmortem_fails_where_the_link_broke(tmp_path: Pa
 
     code, findings = check_json(capsys, repo, "--changed-since", "main")
 
-    # PM-2026-001 is unchanged, but the pull request broke its link: main would fail next.
+    # PM-2026-001 is unchanged, but the pull request broke its link: main would fail next. The
+    # deleted file's open action was dropped without a decision (PM306, at the deleted file).
     assert code == 1
-    assert [(f["code"], f["path"], f["line"]) for f in findings] == [("PM008", PM, line_of(repo.read(PM), "related_incidents"))]
+    assert [(f["code"], f["path"], f["line"]) for f in findings] == [
+        ("PM008", PM, line_of(repo.read(PM), "related_incidents")),
+        ("PM306", other, 1),
+    ]
 
 
 def test_pr_deleting_an_unlinked_postmortem_reports_nothing_else(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -377,7 +381,9 @@ def test_pr_deleting_an_unlinked_postmortem_reports_nothing_else(tmp_path: Path,
     repo.commit("Delete PM-2026-002", date="2026-06-12T10:00:00+00:00")
 
     code, findings = check_json(capsys, repo, "--changed-since", "main")
-    assert (code, findings) == (0, [])
+    # Only the open action the deletion dropped; PM-2026-001's overdue action stays untouched.
+    assert code == 1
+    assert [(f["code"], f["path"], f["action"]) for f in findings] == [("PM306", other, "PM-2026-002-A1")]
 
 
 def test_pre_commit_audits_an_action_moved_from_a_file_it_was_not_given(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

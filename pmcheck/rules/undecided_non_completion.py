@@ -11,6 +11,10 @@ Not doing an action is a risk decision: someone accepts that the failure may rec
 decided, when and why makes the decision reviewable; an action that silently turns into `wont_do`
 is the same as an action that was forgotten.
 
+Deleting the action (or its whole postmortem) is the same silent drop: in pull-request and
+pre-commit mode, an action that was not terminal at the base and whose id is now nowhere in the
+corpus is reported too. Moving an action to another file is not a deletion.
+
 ## Example
 ```yaml
 actions:
@@ -44,7 +48,9 @@ actions:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from pmcheck.context import Context
 from pmcheck.findings import Severity, Violation
@@ -106,3 +112,48 @@ def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
                 hint="have a person with role `approver` or `exec_sponsor` decide a critical action's closure",
                 action=action.id,
             )
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """An action deleted without a decision: its postmortem id and the violation to report."""
+
+    postmortem: str
+    violation: Violation
+
+
+def check_deleted(ctx: Context, present: frozenset[str]) -> Iterator[Dropped]:
+    """Actions not terminal at the git base whose ids are absent from the whole corpus now.
+
+    ``present`` holds every postmortem and action id of the corpus as it is, so an action moved
+    to another file is not reported. The violation points at the postmortem's ``actions``.
+    """
+    git = ctx.git
+    if git is None:
+        return
+    for pm_id, data in sorted(git.base_postmortems.items()):
+        actions = data.get("actions")
+        for action in actions if isinstance(actions, list) else ():
+            if not isinstance(action, Mapping) or not isinstance(action.get("id"), str):
+                continue
+            if action["id"] in present:
+                continue
+            status, priority = _text(action, "status"), _text(action, "priority")
+            if ctx.policy.is_terminal(status, priority):
+                continue
+            yield Dropped(
+                pm_id,
+                Violation(
+                    CODE,
+                    ("actions",),
+                    f"action {action['id']} ({priority or 'no priority'}, {status or 'no status'} at the base) "
+                    "was deleted without a closure decision",
+                    hint="keep the action and record `closure:` with decision, rationale, decided_by and decided_at",
+                    action=action["id"],
+                ),
+            )
+
+
+def _text(data: Mapping[str, Any], key: str) -> str:
+    value = data.get(key)
+    return value if isinstance(value, str) else ""
