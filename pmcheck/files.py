@@ -466,6 +466,30 @@ def _match(pattern: Sequence[str], parts: Sequence[str]) -> bool:
 
 
 @functools.lru_cache(maxsize=256)
+def glob_matches(pattern: str, rel: str) -> bool:
+    """Whether ``discover`` would list the repository-relative file ``rel`` for ``pattern``,
+    by the same per-part rules (``**`` spans folders only), without touching the disk."""
+    if glob_problem(pattern) is not None:
+        return False
+    return _parts_match(_parts(pattern), _parts(rel))
+
+
+def _parts_match(pattern: tuple[str, ...], parts: tuple[str, ...]) -> bool:
+    if not pattern:
+        return not parts
+    head, rest = pattern[0], pattern[1:]
+    if head == "**":
+        return _parts_match(rest, parts) or (len(parts) > 1 and _parts_match(pattern, parts[1:]))
+    if not parts or is_git_name(parts[0]):
+        return False
+    if _WILDCARD.search(head):
+        if not _segment(head).match(parts[0]):
+            return False
+    elif head != parts[0]:
+        return False
+    return _parts_match(rest, parts[1:])
+
+
 def _segment(part: str) -> re.Pattern[str]:
     return re.compile(fnmatch.translate(part))
 

@@ -9,8 +9,10 @@ pmcheck that wrote it). ``init`` refuses to overwrite anything without ``--force
 writes nothing at all.
 
 ``new`` takes the next free number of the year: one more than the highest id of the year found
-in postmortem file names, their ``id:`` lines or the operating log (which still lists
-postmortems whose files were deleted), so an id is never reused. Its template passes the schema
+in postmortem file names (any ``PM-YYYY-NNN.*`` in the folder new files go to), their ``id:``
+lines or the operating log's postmortem index (which still lists postmortems whose files were
+deleted), so an id is never reused. Other ids the log mentions (a dangling link quoted in a
+finding) take no number. The file name has the extension the first ``postmortems:`` glob wants. Its template passes the schema
 and fails the check only on what the author must still decide: the owners and the dates.
 """
 
@@ -31,7 +33,7 @@ import jinja2
 from pmcheck import __version__
 from pmcheck.engine import load_context
 from pmcheck.errors import UsageError
-from pmcheck.files import LOG_LIMIT, Refused, read_bytes, refuse_symlinks, write_atomically
+from pmcheck.files import LOG_LIMIT, Refused, glob_matches, read_bytes, refuse_symlinks, write_atomically
 from pmcheck.loader import DEFAULT_LIMITS
 from pmcheck.policy import Policy
 from pmcheck.repository import discover
@@ -39,6 +41,13 @@ from pmcheck.schema import schema_text
 
 SCHEMA_FILE = ".pmcheck/postmortem.schema.json"
 _ID = re.compile(r"\bPM-(\d{4})-(\d{3,})\b")
+# A file name that takes a number, whatever its extension (`PM-2026-007.yml.bak` too).
+_FILE_ID = re.compile(r"(PM-\d{4}-\d{3,})\.")
+# The operating log's postmortem index: the id opening the first cell of each row.
+_INDEX_HEADING = "## Postmortem index"
+_INDEX_ROW = re.compile(r"^\|\s*\[?`?(PM-\d{4}-\d{3,})\b", re.M)
+# The names `new` may write, in order of preference.
+_SUFFIXES = (".yaml", ".yml")
 # Ids carry a four-digit year; the schema's dates stay within these years too (SPEC section 2).
 MIN_YEAR, MAX_YEAR = 1900, 9999
 
@@ -159,7 +168,13 @@ def used_numbers(root: Path, policy: Policy, year: int) -> set[int]:
             continue
         texts += re.findall(r"^id:\s*['\"]?(\S+?)['\"]?\s*$", head, re.M)
     try:
-        texts.append(read_bytes(root / policy.log, LOG_LIMIT, root).decode("utf-8", errors="replace"))
+        folder = root / postmortem_folder(policy)
+        with os.scandir(folder) as entries:
+            texts += [match[1] for entry in entries if (match := _FILE_ID.match(entry.name))]
+    except OSError:
+        pass
+    try:
+        texts += logged_ids(read_bytes(root / policy.log, LOG_LIMIT, root).decode("utf-8", errors="replace"))
     except Refused:
         pass
     for text in texts:
@@ -167,6 +182,33 @@ def used_numbers(root: Path, policy: Policy, year: int) -> set[int]:
             if int(match[1]) == year:
                 numbers.add(int(match[2]))
     return numbers
+
+
+def logged_ids(log: str) -> list[str]:
+    """The postmortem ids of the log's index rows; nothing else in the log names a postmortem
+    that existed (a finding may quote a dangling link)."""
+    start = log.find(_INDEX_HEADING)
+    if start < 0:
+        return []
+    section = log[start + len(_INDEX_HEADING):]
+    end = section.find("\n## ")
+    return _INDEX_ROW.findall(section if end < 0 else section[:end])
+
+
+def postmortem_file(policy: Policy, pm_id: str) -> str:
+    """The repository-relative name ``new`` writes ``pm_id`` to: one the first ``postmortems:``
+    glob matches, so ``check`` sees it (UsageError when no name fits)."""
+    pattern = policy.postmortems[0]
+    folder = postmortem_folder(policy)
+    for suffix in _SUFFIXES:
+        rel = f"{folder}/{pm_id}{suffix}" if folder else f"{pm_id}{suffix}"
+        if glob_matches(pattern, rel):
+            return rel
+    where = f"{folder}/" if folder else ""
+    raise UsageError(
+        f"the first `postmortems:` glob {pattern!r} matches neither {where}{pm_id}.yaml nor {where}{pm_id}.yml; "
+        "nothing was written (put a glob new postmortems fit first)"
+    )
 
 
 def postmortem_folder(policy: Policy) -> str:
@@ -195,8 +237,8 @@ def new_command(repo: str | None, config: str | None, severity: str | None, titl
     priority = level.default_priority
     number = max(used_numbers(root, policy, day.year), default=0) + 1
     pm_id = f"PM-{day.year}-{number:03d}"
-    folder = root / postmortem_folder(policy)
-    path = folder / f"{pm_id}.yaml"
+    path = root / postmortem_file(policy, pm_id)
+    folder = path.parent
     schema_ref = PurePosixPath(os.path.relpath(root / SCHEMA_FILE, folder).replace(os.sep, "/")).as_posix()
     text = _environment().get_template("postmortem.yaml.j2").render(
         id=pm_id,

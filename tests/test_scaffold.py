@@ -132,7 +132,11 @@ def test_new_takes_the_next_free_id_and_fails_only_on_what_is_missing(started: P
 def test_new_never_reuses_an_id(started: Path) -> None:
     # A file whose name and id disagree, and a deleted postmortem the log still lists.
     (started / "postmortems" / "misnamed.yaml").write_text("id: PM-2026-007\n")
-    (started / "RELIABILITY_LOG.md").write_text("| PM-2026-011 | deleted since |\n| PM-2025-040 | last year |\n")
+    (started / "RELIABILITY_LOG.md").write_text(
+        "## Postmortem index\n\n| postmortem | status |\n|---|---|\n"
+        "| [`PM-2026-011`](postmortems/PM-2026-011.yaml) deleted since | closed |\n"
+        "| [`PM-2025-040`](postmortems/PM-2025-040.yaml) last year | closed |\n"
+    )
     result = pmcheck("new", "--as-of", AS_OF, "--severity", "SEV-3", cwd=started)
     assert result.stdout == "wrote postmortems/PM-2026-012.yaml\n"
     next_year = pmcheck("new", "--as-of", "2027-01-02", cwd=started)
