@@ -148,7 +148,7 @@ def check_deleted(ctx: Context, present: frozenset[str]) -> Iterator[Dropped]:
                     ("actions",),
                     f"action {action['id']} ({priority or 'no priority'}, {status or 'no status'} at the base) "
                     "was deleted without a closure decision",
-                    hint="keep the action and record `closure:` with decision, rationale, decided_by and decided_at",
+                    hint=f"restore the action and close it with `pmcheck action drop {action['id']}`, which records the decision",
                     action=action["id"],
                 ),
             )
