@@ -42,11 +42,12 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from pmcheck import __version__
+from pmcheck.files import CACHE_FOLDER
 from pmcheck.findings import DataPath
 from pmcheck.loader import Loaded, Problem, Spans
 from pmcheck.schema import SchemaError
 
-FOLDER = ".pmcheck_cache"
+FOLDER = CACHE_FOLDER
 ENV_FOLDER = "PMCHECK_CACHE_DIR"
 FORMAT = b"pmcheck-cache 2"
 KEY_BYTES = 32
@@ -242,7 +243,8 @@ def open_cache(root: Path, fingerprint: str) -> Cache | None:
             folder = _repository_folder(root)
         if folder is None:
             return None
-        _ensure_gitignore(folder)
+        if not _ensure_gitignore(folder, adopt=bool(configured)):
+            return None
         key = _secret_key()
     except OSError:
         return None
@@ -282,11 +284,21 @@ def _repository_folder(root: Path) -> Path | None:
     return folder
 
 
-def _ensure_gitignore(folder: Path) -> None:
-    """The folder's own ``.gitignore``, so the cache is never committed by accident."""
+def _ensure_gitignore(folder: Path, adopt: bool) -> bool:
+    """The folder's own ``.gitignore``, so the cache is never committed by accident.
+
+    False when the folder in the repository already holds another ``.gitignore``: then it is
+    not pmcheck's (a committed folder of that name, say), and a check must neither use it nor
+    rewrite a tracked file. A folder the environment names (``adopt``) is the user's choice.
+    """
     wanted = b"# Written by pmcheck: this folder is a cache.\n*\n"
-    if _read_entry(folder / ".gitignore", limit=1024) != wanted:
-        _write_atomic(folder, ".gitignore", wanted)
+    path = folder / ".gitignore"
+    if _read_entry(path, limit=1024) == wanted:
+        return True
+    if not adopt and os.path.lexists(path):
+        return False
+    _write_atomic(folder, ".gitignore", wanted)
+    return True
 
 
 def _key_file() -> Path:

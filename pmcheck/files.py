@@ -38,6 +38,8 @@ from pmcheck.errors import UsageError
 _IGNORED = dict.fromkeys(
     [*range(0x200C, 0x2010), *range(0x202A, 0x202F), *range(0x206A, 0x2070), 0xFEFF],
 )
+# The result cache at the root (SPEC section 12) holds pmcheck's own files, never postmortems.
+CACHE_FOLDER = ".pmcheck_cache"
 # The operating log of a very large repository is a few megabytes.
 LOG_LIMIT = 64 * 1024 * 1024
 _WILDCARD = re.compile(r"[*?\[]")
@@ -511,7 +513,11 @@ class _Walker:
         if listing is None:
             try:
                 with os.scandir(folder) as scan:
-                    listing = [entry for entry in scan if not is_git_name(entry.name)]
+                    listing = [
+                        entry
+                        for entry in scan
+                        if not is_git_name(entry.name) and not (folder == self.root and entry.name == CACHE_FOLDER)
+                    ]
             except OSError:
                 listing = []
             self.listings[folder] = listing
@@ -540,7 +546,7 @@ class _Walker:
             return
         if not _WILDCARD.search(head):
             path = os.path.join(folder, head)
-            if is_git_name(head) or not os.path.lexists(path):
+            if is_git_name(head) or (folder == self.root and head == CACHE_FOLDER) or not os.path.lexists(path):
                 return
             link = os.path.islink(path)
             self.visit(path, link, not link and os.path.isfile(path), (*rel, head), rest)
