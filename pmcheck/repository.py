@@ -28,7 +28,7 @@ from pmcheck.policy import Policy
 from pmcheck.schema import SchemaError, compile_validator, iter_schema_errors, postmortem_schema
 
 if TYPE_CHECKING:
-    from jsonschema.protocols import Validator
+    from pmcheck.schema import SchemaValidator
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,7 @@ def load_repository(
 
 
 def _load_and_validate(
-    root: Path, rel: str, limits: Limits, validator: Validator, cache: Cache | None
+    root: Path, rel: str, limits: Limits, validator: SchemaValidator, cache: Cache | None
 ) -> tuple[Loaded, tuple[SchemaError, ...] | None]:
     """The loaded file and its schema errors (None when it could not be loaded at all)."""
     source = read_source(root, rel, limits)

@@ -9,16 +9,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
-
-from jsonschema import ValidationError
-from jsonschema.protocols import Validator
+from typing import TYPE_CHECKING, Any
 
 from pmcheck.findings import DataPath
 from pmcheck.schema.fastpath import fast_check, subtree_plan
 from pmcheck.schema.formats import is_date, is_date_time
 from pmcheck.schema.loading import (
     SCHEMA_NAMES,
+    SchemaValidator,
     compile_validator,
     load_schema,
     postmortem_schema,
@@ -26,10 +24,15 @@ from pmcheck.schema.loading import (
 )
 from pmcheck.schema.messages import POLICY_ENUM, SchemaError, translate
 
+if TYPE_CHECKING:
+    # jsonschema is imported only when a document is refused (see ``SchemaValidator``).
+    from jsonschema import ValidationError
+
 __all__ = [
     "POLICY_ENUM",
     "SCHEMA_NAMES",
     "SchemaError",
+    "SchemaValidator",
     "compile_validator",
     "fast_check",
     "is_date",
@@ -41,7 +44,7 @@ __all__ = [
 ]
 
 
-def iter_schema_errors(validator: Validator, data: Any, yaml11_bools: Mapping[DataPath, str] | None = None) -> Iterator[SchemaError]:
+def iter_schema_errors(validator: SchemaValidator, data: Any, yaml11_bools: Mapping[DataPath, str] | None = None) -> Iterator[SchemaError]:
     """Every schema violation in ``data`` as a located, human-readable ``SchemaError``."""
     fast = fast_check(validator)
     if fast is not None and fast(data):
@@ -66,7 +69,7 @@ def iter_schema_errors(validator: Validator, data: Any, yaml11_bools: Mapping[Da
                 yield translated
 
 
-def _errors(validator: Validator, data: Any) -> list[ValidationError]:
+def _errors(validator: SchemaValidator, data: Any) -> list[ValidationError]:
     """jsonschema's errors for ``data``, walking only the subtrees the fast path refuses.
 
     The errors are the ones ``iter_errors`` gives for the whole document, with the same absolute
@@ -76,7 +79,7 @@ def _errors(validator: Validator, data: Any) -> list[ValidationError]:
     if plan is None or not isinstance(data, dict):
         return list(validator.iter_errors(data))
     # `descend` is how jsonschema's own keywords validate a subschema (refs resolve in the root).
-    descend: Callable[..., Iterable[ValidationError]] = getattr(validator, "descend")
+    descend: Callable[..., Iterable[ValidationError]] = getattr(validator.jsonschema, "descend")
     errors = list(descend(data, plan.shallow))
     for key, value in data.items():
         member = plan.members.get(key)

@@ -3,7 +3,7 @@
 jsonschema walks ``$ref``s through its registry and builds a validator object per node, which
 costs seconds on a few thousand postmortems. So each schema is also compiled, once, into plain
 predicates that answer exactly "is this valid?", with jsonschema's semantics (a bool is not a
-number, 1.0 is an integer, enum/const use its ``equal``, formats use the same format checker).
+number, 1.0 is an integer, enum/const use its ``equal``, formats use the same checkers).
 Only a part that fails the predicate goes through ``iter_errors``, so messages come from one
 place. A schema that uses a keyword the compiler does not know gets no fast path at all.
 """
@@ -13,12 +13,12 @@ from __future__ import annotations
 import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import FormatChecker
-from jsonschema.protocols import Validator
+from pmcheck.schema.formats import FORMATS, compile_pattern
 
-from pmcheck.schema.formats import compile_pattern
+if TYPE_CHECKING:
+    from pmcheck.schema.loading import SchemaValidator
 
 _Check = Callable[[Any], bool]
 
@@ -88,9 +88,8 @@ def _all_of(checks: list[_Check]) -> _Check:
 
 
 class _FastCompiler:
-    def __init__(self, root: Any, format_checker: FormatChecker | None) -> None:
+    def __init__(self, root: Any) -> None:
         self.root = root
-        self.format_checker = format_checker
         self.refs: dict[str, list[_Check]] = {}
 
     def compile(self, schema: Any) -> _Check:
@@ -224,17 +223,9 @@ class _FastCompiler:
         return lambda v: not isinstance(v, str) or search(v) is not None
 
     def _k_format(self, name: str, schema: dict[str, Any]) -> _Check:
-        if self.format_checker is None or name not in self.format_checker.checkers:
-            return _always
-        func, raises = self.format_checker.checkers[name]
-
-        def check(value: Any) -> bool:
-            try:
-                return bool(func(value))
-            except raises:
-                return False
-
-        return check
+        # The validator's format checker knows exactly these (``formats.format_checker``), so
+        # the fast path needs no jsonschema; another format is not asserted, as there.
+        return FORMATS.get(name, _always)
 
     def _k_minLength(self, limit: int, schema: dict[str, Any]) -> _Check:
         return lambda v: not isinstance(v, str) or len(v) >= limit
@@ -292,16 +283,16 @@ class _FastCompiler:
 
 
 # Fast predicates by validator; the validator is kept so its id cannot be reused meanwhile.
-_FAST: dict[int, tuple[Validator, _Check | None]] = {}
+_FAST: dict[int, tuple[SchemaValidator, _Check | None]] = {}
 
 
-def fast_check(validator: Validator) -> _Check | None:
+def fast_check(validator: SchemaValidator) -> _Check | None:
     entry = _FAST.get(id(validator))
     if entry is not None and entry[0] is validator:
         return entry[1]
     schema = validator.schema
     try:
-        check: _Check | None = _FastCompiler(schema, getattr(validator, "format_checker", None)).compile(schema)
+        check: _Check | None = _FastCompiler(schema).compile(schema)
     except _Unsupported:
         check = None
     if len(_FAST) >= 32:
@@ -335,17 +326,17 @@ class Plan:
 
 
 _ROOT_KEYWORDS = frozenset({"type", "required", "additionalProperties", "allOf", "properties", "$defs", "$id"})
-_PLANS: dict[int, tuple[Validator, Plan | None]] = {}
+_PLANS: dict[int, tuple[SchemaValidator, Plan | None]] = {}
 
 
-def subtree_plan(validator: Validator) -> Plan | None:
+def subtree_plan(validator: SchemaValidator) -> Plan | None:
     """The plan for ``validator``'s schema, or None when its top level is not a plain object schema."""
     entry = _PLANS.get(id(validator))
     if entry is not None and entry[0] is validator:
         return entry[1]
     plan: Plan | None
     try:
-        plan = _plan(validator.schema, getattr(validator, "format_checker", None))
+        plan = _plan(validator.schema)
     except _Unsupported:
         plan = None
     if len(_PLANS) >= 32:
@@ -354,13 +345,13 @@ def subtree_plan(validator: Validator) -> Plan | None:
     return plan
 
 
-def _plan(schema: Any, format_checker: FormatChecker | None) -> Plan | None:
+def _plan(schema: Any) -> Plan | None:
     if not isinstance(schema, dict) or schema.get("type") != "object" or not isinstance(schema.get("properties"), dict):
         return None
     keywords = {k for k in schema if k not in _ANNOTATIONS and not k.startswith("x-")}
     if not keywords <= _ROOT_KEYWORDS:
         return None
-    compiler = _FastCompiler(schema, format_checker)
+    compiler = _FastCompiler(schema)
     members: dict[str, Member] = {}
     for key, sub in schema["properties"].items():
         item_check = item_schema = None

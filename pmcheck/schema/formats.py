@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from jsonschema import FormatChecker
+if TYPE_CHECKING:
+    from jsonschema import FormatChecker
 
 # The years a postmortem can mean. Outside them a value is a typo (`0026`, `20260`), and Python's
 # date arithmetic near its own limits (year 1 or 9999 plus a time zone) would fail instead.
@@ -97,6 +99,8 @@ FORMAT_WORDS = {
 
 
 def format_checker() -> FormatChecker:
+    from jsonschema import FormatChecker
+
     checker = FormatChecker(formats=())
     for name, check in FORMATS.items():
         checker.checks(name)(check)

@@ -16,16 +16,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import jsonschema
-from jsonschema import Draft202012Validator, ValidationError
-from jsonschema.protocols import Validator
-from referencing import Registry
-from referencing.exceptions import NoSuchResource
+from typing import TYPE_CHECKING, Any
 
 from pmcheck.schema.formats import compile_pattern, format_checker
 from pmcheck.schema.messages import POLICY_ENUM, excerpt
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
+    from jsonschema.protocols import Validator
 
 SCHEMA_NAMES = ("postmortem", "people", "policy")
 
@@ -61,19 +59,56 @@ def postmortem_schema(severities: Sequence[str], priorities: Sequence[str], fail
 
 
 def _pattern(validator: Validator, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    from jsonschema import ValidationError
+
     if isinstance(instance, str) and not compile_pattern(pattern).search(instance):
         yield ValidationError(f"{excerpt(instance)} does not match {pattern!r}")
 
 
 def _never_retrieve(uri: str) -> Any:
+    from referencing.exceptions import NoSuchResource
+
     raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
 
 
-_Validator = jsonschema.validators.extend(Draft202012Validator, {"pattern": _pattern})  # type: ignore[no-untyped-call]
+@lru_cache(maxsize=None)
+def _validator_class() -> Any:
+    # jsonschema costs tens of milliseconds to import, and a valid document never needs it
+    # (the fast path answers), so it is imported the first time a document is refused.
+    import jsonschema
+
+    return jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _pattern})  # type: ignore[no-untyped-call]
 
 
-def compile_validator(schema: Mapping[str, Any]) -> Validator:
+class SchemaValidator:
+    """A schema and, built on first use, the jsonschema validator that explains its errors.
+
+    Never fetches anything (``$ref`` resolves only inside the schema) and checks formats with
+    pmcheck's own strict checkers. The fast path reads ``schema`` alone.
+    """
+
+    __slots__ = ("schema", "_validator")
+
+    def __init__(self, schema: Mapping[str, Any]) -> None:
+        self.schema = schema
+        self._validator: Validator | None = None
+
+    @property
+    def jsonschema(self) -> Validator:
+        if self._validator is None:
+            from referencing import Registry
+
+            registry: Registry[Any] = Registry(retrieve=_never_retrieve)  # type: ignore[call-arg]
+            self._validator = _validator_class()(self.schema, registry=registry, format_checker=format_checker())
+        return self._validator
+
+    def iter_errors(self, data: Any) -> Iterator[ValidationError]:
+        return self.jsonschema.iter_errors(data)
+
+    def is_valid(self, data: Any) -> bool:
+        return self.jsonschema.is_valid(data)
+
+
+def compile_validator(schema: Mapping[str, Any]) -> SchemaValidator:
     """A validator for ``schema`` that never fetches anything and checks formats strictly."""
-    registry: Registry[Any] = Registry(retrieve=_never_retrieve)  # type: ignore[call-arg]
-    validator: Validator = _Validator(schema, registry=registry, format_checker=format_checker())
-    return validator
+    return SchemaValidator(schema)

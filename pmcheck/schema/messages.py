@@ -9,12 +9,13 @@ import difflib
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from jsonschema import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from pmcheck.findings import DataPath, dotted, first_few
 from pmcheck.schema.formats import FORMAT_WORDS, MAX_YEAR, MIN_YEAR
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 
 # Marks an enumeration that the policy defines (severities, priorities, failure modes): a value
 # outside it is an unknown reference (PM008), not a typo in the file's shape.
