@@ -59,6 +59,20 @@ def _write(text: str, output: str | None, root: Path | None = None) -> None:
         raise UsageError(f"cannot write {output}: {error.strerror or error}") from None
 
 
+def _refuse_shared_destinations(output: str | None, extra: list[tuple[str, str]]) -> None:
+    """Two reports never share a file or standard output: the second would clobber or
+    interleave with the first (a JSON report mixed into the text one is no longer JSON)."""
+    claimed: dict[str, str] = {}
+    for option, target in [("--output", output or "-"), *((f"--report {name}", target) for name, target in extra)]:
+        if target != "-" and os.path.abspath(target) == os.devnull:
+            continue  # discarding twice loses nothing
+        key = "-" if target == "-" else os.path.abspath(target)
+        first = claimed.setdefault(key, option)
+        if first != option:
+            where = "standard output" if key == "-" else target
+            raise UsageError(f"{first} and {option} both write {where}; give each report its own file")
+
+
 def _use_color() -> bool:
     # no-color.org: only a non-empty NO_COLOR turns colour off.
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
@@ -129,6 +143,7 @@ def check(
         if not sep or not target or name not in REPORTERS:
             raise UsageError(f"--report {spec!r}: expected FORMAT=FILE with FORMAT one of {', '.join(sorted(REPORTERS))}")
         extra.append((name, target))
+    _refuse_shared_destinations(output, extra)
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in REPORTERS else "text"
     options = CheckOptions(
