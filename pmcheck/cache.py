@@ -296,7 +296,8 @@ def _ensure_gitignore(folder: Path, adopt: bool) -> bool:
     if _read_entry(path, limit=1024) == wanted:
         return True
     if not adopt and os.path.lexists(path):
-        return False
+        # Either someone else's file, or ours, just written by a run started at the same time.
+        return _read_entry(path, limit=1024) == wanted
     _write_atomic(folder, ".gitignore", wanted)
     return True
 
