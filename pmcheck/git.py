@@ -29,7 +29,7 @@ import os
 import re
 import subprocess
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -42,6 +42,7 @@ import git  # noqa: E402
 from pmcheck.context import GitFacts  # noqa: E402
 from pmcheck.display import clean, display_path  # noqa: E402
 from pmcheck.errors import GitError, UsageError  # noqa: E402
+from pmcheck.files import fixed_folder, glob_matches  # noqa: E402
 from pmcheck.loader import DEFAULT_LIMITS, Limits, load_text  # noqa: E402
 
 FETCH_DEPTH = "this is a shallow clone without the base commit; fetch the full history (actions/checkout: `fetch-depth: 0`)"
@@ -596,7 +597,7 @@ class HistoryReader:
         return is_shallow(self._wt)
 
     def _log_arguments(self, patterns: Iterable[str], since: dt.date | None) -> list[str] | None:
-        pathspecs = [self._pathspec(p) for p in patterns]
+        pathspecs = sorted({self._pathspec(p) for p in patterns})
         if not pathspecs or resolve_commit(self._wt, "HEAD") is None:
             return None
         options = []
@@ -607,7 +608,9 @@ class HistoryReader:
         return [*options, "HEAD", "--", *pathspecs]
 
     def count(self, patterns: Iterable[str], since: dt.date | None = None) -> int:
-        """How many commits ``commits`` will yield (a second, cheaper pass, for progress only)."""
+        """How many commits ``commits`` will yield at most (a second, cheaper pass, for progress
+        only): it counts every commit under the globs' folders, including those that touch only
+        files the globs then leave out."""
         arguments = self._log_arguments(patterns, since)
         if arguments is None:
             return 0
@@ -619,9 +622,16 @@ class HistoryReader:
         The output is parsed while git produces it, so reading blobs and parsing them overlaps
         with git's own walk. Merge commits show no file changes and are left out.
         """
+        patterns = tuple(patterns)
         arguments = self._log_arguments(patterns, since)
         if arguments is None:
             return
+        for commit in self._log(arguments):
+            files = tuple(kept for kept in (_matching(change, patterns) for change in commit.files) if kept is not None)
+            if files:
+                yield replace(commit, files=files)
+
+    def _log(self, arguments: list[str]) -> Iterator[Commit]:
         options = ["--raw", "-z", "--no-abbrev", "-M", "--no-color", "--no-ext-diff", "--no-merges"]
         options.append(f"--format={_COMMIT_MARK}%H%x00%an%x00%ae%x00%aI")
         process = self._wt.repo.git.log(*options, *arguments, as_process=True)
@@ -640,8 +650,13 @@ class HistoryReader:
     def _pathspec(self, pattern: str) -> str:
         if not pattern or "\0" in pattern or pattern.startswith(("/", ":")):
             raise GitError(f"postmortems: {pattern!r} cannot be used as a git pathspec")
-        # `top` anchors the glob at the pmcheck root whatever git's working directory.
-        return f":(top,glob){self._wt.prefix}{pattern}"
+        # git matches a glob pathspec against every path of every commit it walks, a cost that
+        # grows with commits times files (5 s instead of 1 s over 5,000 commits). So git is
+        # given the glob's fixed folder as a literal pathspec, and `commits` applies the glob
+        # itself to the paths git reports, with the matcher discovery uses. `top` anchors the
+        # folder at the work tree's top whatever git's working directory.
+        folder = self._wt.prefix + fixed_folder(pattern)
+        return f":(top,literal){folder.rstrip('/')}" if folder else ":(top)"
 
     def _parse_log(self, tokens: Iterator[str]) -> Iterator[Commit]:
         header: list[str] | None = None
@@ -687,6 +702,23 @@ class HistoryReader:
     def blobs(self, object_ids: Iterable[str]) -> dict[str, bytes | None]:
         """Blobs by id (see ``BlobReader``)."""
         return self._reader.blobs(object_ids)
+
+
+def _matching(change: FileChange, patterns: tuple[str, ...]) -> FileChange | None:
+    """``change`` as a log limited to the globs would report it, or None when it is outside them.
+
+    git pairs a rename only between two paths its pathspec admits, so a rename between a path
+    the globs match and one they do not is, under the globs, a deletion or an addition.
+    """
+    old = change.old_path is not None and any(glob_matches(p, change.old_path) for p in patterns)
+    new = change.new_path is not None and any(glob_matches(p, change.new_path) for p in patterns)
+    if old and new or (change.status not in "RC" and (old or new)):
+        return change
+    if old:
+        return FileChange("D", change.old_path, None, change.old_blob, None)
+    if new:
+        return FileChange("A", None, change.new_path, None, change.new_blob)
+    return None
 
 
 def _read_exactly(stream: Any, size: int, keep: bool) -> bytes | None:
