@@ -15,11 +15,12 @@ import gc
 import os
 import signal
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 import click.formatting
+import pytest
 from click.testing import CliRunner
 
 from pmcheck.cli import main
@@ -84,3 +85,12 @@ def run_pmcheck(*args: str, cwd: str | Path | None = None, env: Mapping[str, str
     # sys.exit(None) is 0 and sys.exit("text") is 1, as for a real process.
     number = 0 if code is None else code if isinstance(code, int) else 1
     return CliRun(number, stdout, stderr)
+
+
+def invoke(args: Sequence[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """``pmcheck ARGS`` through the entry point, its output read from pytest's ``capsys``
+    (for tests that set the working directory and environment themselves)."""
+    with pytest.raises(SystemExit) as done:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return int(done.value.code or 0), out, err

@@ -7,18 +7,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pmcheck.cli import main
 from pmcheck.scaffold import yaml_comment, yaml_scalar
+from tests.cli_runner import invoke
 from tests.test_view import make_repo
 
 AS_OF = "2026-06-15"
-
-
-def invoke(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as done:
-        main(args)
-    out, err = capsys.readouterr()
-    return int(done.value.code or 0), out, err
 
 
 HOSTILE_POLICY = """\

@@ -9,20 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from pmcheck.cli import main
 from pmcheck.files import Refused, discover, is_git_name, read_bytes
+from tests.cli_runner import invoke
 from tests.gitrepo import GitRepo
 from tests.test_view import PM1, make_repo
 
 AS_OF = "2026-06-15"
 SECRET = "hunter2-secret-value"
-
-
-def invoke(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as done:
-        main(args)
-    out, err = capsys.readouterr()
-    return int(done.value.code or 0), out, err
 
 
 def repo_with(tmp_path: Path, policy: str) -> Path:

@@ -10,19 +10,12 @@ from pathlib import Path
 import pytest
 
 from pmcheck import sandbox
-from pmcheck.cli import main
 from pmcheck.sandbox import Limits, TemplateFailure, render_in_child
+from tests.cli_runner import invoke
 from tests.test_view import PM1, make_repo
 
 AS_OF = "2026-06-15"
 HEAD = "{{ marker }}\n"
-
-
-def invoke(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as done:
-        main(args)
-    out, err = capsys.readouterr()
-    return int(done.value.code or 0), out, err
 
 
 @pytest.fixture

@@ -11,18 +11,11 @@ from pathlib import Path
 import pytest
 
 from pmcheck import files
-from pmcheck.cli import main
 from pmcheck.files import temp_pattern, write_atomically
+from tests.cli_runner import invoke
 from tests.test_view import PM1, make_repo
 
 AS_OF = "2026-06-15"
-
-
-def invoke(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as done:
-        main(args)
-    out, err = capsys.readouterr()
-    return int(done.value.code or 0), out, err
 
 
 def temps(folder: Path) -> list[str]:
