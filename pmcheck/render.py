@@ -189,11 +189,7 @@ def render_command(
     log = policy.log
     old: str | None = None
     if check_only:
-        try:
-            old = read_bytes(path, LOG_LIMIT, root).decode("utf-8", errors="replace")
-        except Refused as refused:
-            if not refused.missing:
-                raise UsageError(f"cannot read {log}: {refused.reason}") from None
+        old = committed_log(path, root, log)
         if as_of is None and old is not None:
             as_of = recorded_as_of(old)
     day = as_of_date(policy, as_of)
@@ -223,6 +219,22 @@ def render_command(
     return 0
 
 
+def committed_log(path: Path, root: Path, log: str) -> str | None:
+    """The log as the work tree has it, None when there is none.
+
+    Line endings are compared as ``\n``: pmcheck writes the log with ``\n``, and a checkout
+    with ``core.autocrlf`` (Git for Windows' default) turns them into ``\r\n`` without changing
+    what the log says.
+    """
+    try:
+        data = read_bytes(path, LOG_LIMIT, root)
+    except Refused as refused:
+        if refused.missing:
+            return None
+        raise UsageError(f"cannot read {log}: {refused.reason}") from None
+    return data.decode("utf-8", errors="replace").replace("\r\n", "\n")
+
+
 def refresh_command(repo: str | None, config: str | None, as_of: dt.date | None) -> int:
     """Regenerate the log only when it is stale: 0 when it was current, 1 when it was rewritten.
 
@@ -233,12 +245,7 @@ def refresh_command(repo: str | None, config: str | None, as_of: dt.date | None)
     root, policy = load_context(repo, config, None)
     path = root / policy.log
     log = policy.log
-    old: str | None = None
-    try:
-        old = read_bytes(path, LOG_LIMIT, root).decode("utf-8", errors="replace")
-    except Refused as refused:
-        if not refused.missing:
-            raise UsageError(f"cannot read {log}: {refused.reason}") from None
+    old = committed_log(path, root, log)
     history = load_log_history(root, policy)
     recorded = as_of or (recorded_as_of(old) if old is not None else None)
     if old is not None and recorded is not None and build_log(root, policy, recorded, history) == old:
