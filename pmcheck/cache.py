@@ -28,7 +28,6 @@ uncached; it never changes the result and never stops the run.
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import hmac
 import json
@@ -42,7 +41,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from pmcheck import __version__
-from pmcheck.files import CACHE_FOLDER
+from pmcheck.files import CACHE_FOLDER, write_atomically
 from pmcheck.findings import DataPath
 from pmcheck.loader import Loaded, Problem, Spans
 from pmcheck.schema import SchemaError
@@ -298,7 +297,7 @@ def _ensure_gitignore(folder: Path, adopt: bool) -> bool:
     if not adopt and os.path.lexists(path):
         # Either someone else's file, or ours, just written by a run started at the same time.
         return _read_entry(path, limit=1024) == wanted
-    _write_atomic(folder, ".gitignore", wanted)
+    write_atomically(path, wanted)
     return True
 
 
@@ -351,22 +350,6 @@ def _read_entry(path: Path, limit: int = MAX_ENTRY_BYTES) -> bytes | None:
         return None
     finally:
         os.close(handle)
-
-
-def _write_atomic(folder: Path, name: str, body: bytes) -> None:
-    """Write ``folder/name`` through a fresh temporary file and ``os.replace``."""
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(body)
-        os.replace(temporary, folder / name)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError as error:
-            if error.errno != errno.ENOENT:
-                raise
-        raise
 
 
 _CODE_STAMP: str | None = None
