@@ -135,6 +135,17 @@ def _answered(error: git.GitCommandError) -> bool:
     return error.status == 1
 
 
+def user_email(root: Path) -> str | None:
+    """``git config user.email`` as seen from ``root`` (the person recording a decision), or
+    None when git or the setting is missing. Asked of the git executable, so every config file
+    git itself would read (and ``GIT_CONFIG_GLOBAL``) counts."""
+    try:
+        email = git.Git(os.fspath(root)).config("user.email")
+    except (git.GitCommandError, git.GitCommandNotFound, OSError):
+        return None
+    return email.strip() or None
+
+
 def check_ref(ref: str) -> str:
     """``ref`` when it may be passed to git at all; UsageError otherwise."""
     if not ref or ref.startswith("-") or any(ord(c) < 0x20 or ord(c) == 0x7F for c in ref) or ref != ref.strip():

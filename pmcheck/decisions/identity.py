@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from pmcheck.errors import UsageError
@@ -10,18 +9,6 @@ from pmcheck.people import Roster
 
 # GitHub's private commit addresses carry the handle: `12345+handle@users.noreply.github.com`.
 NOREPLY = "@users.noreply.github.com"
-
-
-def git_user_email(root: Path) -> str | None:
-    """``git config user.email`` as seen from ``root``, or None when git or the setting is missing."""
-    try:
-        done = subprocess.run(
-            ["git", "config", "user.email"], cwd=root, capture_output=True, text=True, check=False, timeout=10
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    email = done.stdout.strip()
-    return email or None
 
 
 def person_for_email(roster: Roster, email: str) -> str | None:
@@ -45,7 +32,10 @@ def resolve_person(given: str | None, option: str, roster: Roster | None, root: 
         if roster is not None and given not in roster:
             raise UsageError(f"{option} {given}: no such person in {roster.path}")
         return given
-    email = git_user_email(root)
+    # Asked only when the option is omitted: git (and GitPython) load on this path alone.
+    from pmcheck.git import user_email
+
+    email = user_email(root)
     if roster is None or email is None:
         why = "git config user.email is not set" if email is None else "the repository has no roster"
         raise UsageError(f"{option} is required ({why}, so the person recording cannot be found)")
