@@ -27,6 +27,7 @@ uncached; it never changes the result and never stops the run.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import hmac
@@ -34,21 +35,23 @@ import json
 import os
 import secrets
 import stat
+import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
+from sys import intern
 from typing import Any, BinaryIO
 
 from pmcheck import __version__
 from pmcheck.files import CACHE_FOLDER, write_atomically
-from pmcheck.findings import DataPath
-from pmcheck.loader import Loaded, Problem, Spans
+from pmcheck.loader import ROW_WIDTH, Loaded, Problem, Spans
 from pmcheck.schema import SchemaError
 
 FOLDER = CACHE_FOLDER
 ENV_FOLDER = "PMCHECK_CACHE_DIR"
-FORMAT = b"pmcheck-cache 2"
+FORMAT = b"pmcheck-cache 3"
 KEY_BYTES = 32
 # A pack holds a repository's entries, each describing a file of at most a megabyte.
 MAX_ENTRY_BYTES = 1024 * 1024 * 1024
@@ -392,15 +395,22 @@ def _encode(entry: Entry) -> tuple[bytes, bytes]:
         if entry.schema_errors is None
         else [{f.name: getattr(error, f.name) for f in fields(error)} for error in entry.schema_errors],
     }
-    tables = {f.name: _encode_table(getattr(loaded.spans, f.name)) for f in fields(loaded.spans)}
-    return _dumps(main), _dumps(tables)
+    return _dumps(main), _dumps(_encode_spans(loaded.spans))
 
 
-def _encode_table(table: Mapping[DataPath, Any]) -> list[tuple[DataPath, Any]]:
-    if not isinstance(table, dict):
-        raise TypeError("a span table is a mapping")
-    # (path, span) pairs: json's C encoder writes tuples as arrays, much faster than building lists.
-    return list(table.items())
+def _encode_spans(spans: Spans) -> list[Any]:
+    """The span table as it is held (keys, and its rows as little-endian numbers in base64):
+    no per-node JSON to write or to read back."""
+    nodes = spans.nodes
+    if sys.byteorder != "little":  # pragma: no cover - every supported platform is little-endian
+        nodes = array(nodes.typecode, nodes)
+        nodes.byteswap()
+    return [
+        list(spans.keys),
+        nodes.typecode,
+        base64.b64encode(nodes.tobytes()).decode("ascii"),
+        list(spans.yaml11_bools.items()),
+    ]
 
 
 def _dumps(value: Any) -> bytes:
@@ -420,27 +430,21 @@ def _decode(main_text: bytes, span_text: bytes, path: str) -> Entry:
             for error in main["schema"]
         )
     )
-    return Entry(Loaded(path, main["data"], _StoredSpans(span_text), problems), errors)
+    return Entry(Loaded(path, main["data"], _decode_spans(span_text), problems), errors)
+
+
+def _decode_spans(span_text: bytes) -> Spans:
+    keys, typecode, encoded, yaml11 = json.loads(span_text)
+    if typecode not in ("H", "I") or not all(isinstance(key, str) for key in keys):
+        raise ValueError("not a span table")
+    nodes = array(typecode, base64.b64decode(encoded, validate=True))
+    if sys.byteorder != "little":  # pragma: no cover
+        nodes.byteswap()
+    if len(nodes) % ROW_WIDTH:
+        raise ValueError("not a span table")
+    # The same key strings every other document holds.
+    return Spans(tuple(map(intern, keys)), nodes, {tuple(at): text for at, text in yaml11})
 
 
 def _tuples(stored: dict[str, Any]) -> dict[str, Any]:
     return {name: tuple(value) if isinstance(value, list) else value for name, value in stored.items()}
-
-
-class _StoredSpans(Spans):
-    """A span table decoded on first use: most files never have a finding to locate."""
-
-    def __init__(self, encoded: bytes) -> None:  # the dataclass fields come from __getattr__
-        object.__setattr__(self, "_encoded", encoded)
-
-    def __getattr__(self, name: str) -> Any:
-        encoded = self.__dict__.get("_encoded")
-        if encoded is None or name.startswith("__"):
-            raise AttributeError(name)
-        tables = json.loads(encoded)
-        for table in fields(Spans):
-            rows: Iterable[Sequence[Any]] = tables[table.name]
-            decoded = {tuple(path): tuple(value) if isinstance(value, list) else value for path, value in rows}
-            object.__setattr__(self, table.name, decoded)
-        del self.__dict__["_encoded"]
-        return object.__getattribute__(self, name)

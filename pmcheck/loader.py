@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from array import array
+from dataclasses import dataclass
 from pathlib import Path
 from sys import intern
 from typing import Any
@@ -78,34 +79,158 @@ class Problem:
     hint: str = ""
 
 
-@dataclass
+# A span table holds one row of ``ROW_WIDTH`` numbers per node, in document order (pre-order):
+# the node's kind and key, the number of nodes in its subtree (itself included), where it starts,
+# where it ends, and its value's column (0 when it has none of its own). ``_ABSENT`` in the end
+# line marks a container whose end was never reached (a file that failed to load part way).
+ROW_WIDTH = 7
+_KIND, _SIZE, _LINE, _COLUMN, _END_LINE, _END_COLUMN, _VALUE_COLUMN = range(ROW_WIDTH)
+_SCALAR, _MAPPING, _SEQUENCE = 0, 1, 2
+_ABSENT = 0
+_EMPTY_NODES = array("H")
+
+
 class Spans:
     """Where each node of a document is, by data path.
 
     A mapping member's span starts at its key (that is where an editor should put the cursor for
     a missing or unknown key) and ends where its value ends; a sequence item's span is the item
     itself. ``locate_value`` gives the value's own start, for errors in the value.
+
+    The table is kept as flat numbers in document order with the document's keys beside them,
+    not as a dict from data path to span: every postmortem of a repository is held for the whole
+    run, and a dict of tuples costs about ten times as much. A data path is found by walking the
+    rows (children are found by skipping whole subtrees), which gives exactly what a dict written
+    node by node would hold: the last node with that path, a duplicate key's earlier value
+    included.
     """
 
-    spans: dict[DataPath, StoredSpan] = field(default_factory=dict)
-    # Plain scalars that YAML 1.1 turned into booleans, by data path, with their source text.
-    yaml11_bools: dict[DataPath, str] = field(default_factory=dict)
+    __slots__ = ("keys", "nodes", "yaml11_bools")
+
+    def __init__(
+        self,
+        keys: tuple[str, ...] = (),
+        nodes: array[int] = _EMPTY_NODES,
+        yaml11_bools: dict[DataPath, str] | None = None,
+    ) -> None:
+        self.keys = keys
+        self.nodes = nodes
+        # Plain scalars that YAML 1.1 turned into booleans, by data path, with their source text.
+        self.yaml11_bools: dict[DataPath, str] = {} if yaml11_bools is None else yaml11_bools
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Spans):
+            return NotImplemented
+        return self.spans == other.spans and self.yaml11_bools == other.yaml11_bools
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Spans({self.spans!r}, yaml11_bools={self.yaml11_bools!r})"
+
+    @property
+    def spans(self) -> dict[DataPath, StoredSpan]:
+        """The whole table as a dict from data path to stored span (for tools and tests)."""
+        nodes, keys = self.nodes, self.keys
+        table: dict[DataPath, StoredSpan] = {}
+        # (end row, path, kind, items so far) of each open container
+        open_: list[list[Any]] = []
+        for node in range(len(nodes) // ROW_WIDTH):
+            row = node * ROW_WIDTH
+            while open_ and open_[-1][0] <= node:
+                open_.pop()
+            head = nodes[row + _KIND]
+            path: DataPath
+            if not open_:
+                path = ()
+            elif open_[-1][2] == _MAPPING:
+                path = open_[-1][1] + (keys[head >> 2],)
+            else:
+                path = open_[-1][1] + (open_[-1][3],)
+                open_[-1][3] += 1
+            span = self._stored(row)
+            if span is not None:
+                table[path] = span
+            if head & 3 != _SCALAR:
+                open_.append([node + nodes[row + _SIZE], path, head & 3, 0])
+        return table
 
     def locate(self, path: DataPath) -> Span:
         """The span of ``path``, or of its nearest ancestor that exists."""
-        spans = self.spans
-        for n in range(len(path), -1, -1):
-            span = spans.get(path[:n])
-            if span is not None:
-                return (span[0], span[1], span[2], span[3])
-        return (1, 1, 1, 1)
+        return self._nearest(self._matches(path))
 
     def locate_value(self, path: DataPath) -> Span:
         """The span of the value at ``path`` itself (not its key), else as ``locate``."""
-        span = self.spans.get(path)
-        if span is not None and len(span) > 4:
-            return (span[0], span[4], span[2], span[3])
-        return self.locate(path)
+        levels = self._matches(path)
+        if len(levels) == len(path) + 1:
+            nodes = self.nodes
+            for node in reversed(levels[-1]):
+                row = node * ROW_WIDTH
+                if nodes[row + _END_LINE] != _ABSENT:
+                    if nodes[row + _VALUE_COLUMN]:
+                        return (nodes[row + _LINE], nodes[row + _VALUE_COLUMN], nodes[row + _END_LINE], nodes[row + _END_COLUMN])
+                    break
+        return self._nearest(levels)
+
+    def _matches(self, path: DataPath) -> list[list[int]]:
+        """The nodes at ``path[:n]`` for each n as far as any exists (several only when a key
+        is duplicated), in document order."""
+        nodes, keys = self.nodes, self.keys
+        if not nodes:
+            return []
+        levels = [[0]]
+        found = levels[0]
+        for part in path:
+            deeper: list[int] = []
+            for node in found:
+                row = node * ROW_WIDTH
+                kind = nodes[row + _KIND] & 3
+                if kind == _SCALAR:
+                    continue
+                end = node + nodes[row + _SIZE]
+                child = node + 1
+                if kind == _MAPPING:
+                    while child < end:
+                        if keys[nodes[child * ROW_WIDTH + _KIND] >> 2] == part:
+                            deeper.append(child)
+                        child += nodes[child * ROW_WIDTH + _SIZE]
+                else:
+                    index = 0
+                    while child < end:
+                        if index == part:
+                            deeper.append(child)
+                            break
+                        child += nodes[child * ROW_WIDTH + _SIZE]
+                        index += 1
+            if not deeper:
+                break
+            levels.append(deeper)
+            found = deeper
+        return levels
+
+    def _nearest(self, levels: list[list[int]]) -> Span:
+        nodes = self.nodes
+        for found in reversed(levels):
+            for node in reversed(found):
+                row = node * ROW_WIDTH
+                if nodes[row + _END_LINE] != _ABSENT:
+                    return (nodes[row + _LINE], nodes[row + _COLUMN], nodes[row + _END_LINE], nodes[row + _END_COLUMN])
+        return (1, 1, 1, 1)
+
+    def _stored(self, row: int) -> StoredSpan | None:
+        nodes = self.nodes
+        if nodes[row + _END_LINE] == _ABSENT:
+            return None
+        span = (nodes[row + _LINE], nodes[row + _COLUMN], nodes[row + _END_LINE], nodes[row + _END_COLUMN])
+        value_column = nodes[row + _VALUE_COLUMN]
+        return span + (value_column,) if value_column else span
+
+
+def compact_nodes(rows: list[int]) -> array[int]:
+    """``rows`` as an array of two-byte numbers when they all fit (nearly every file), else four."""
+    if not rows or max(rows) < 1 << 16:
+        return array("H", rows)
+    return array("I", rows)
 
 
 @dataclass
@@ -313,22 +438,22 @@ def _short(text: str, limit: int = 200) -> str:
 
 
 class _Frame:
-    __slots__ = ("container", "path", "start", "key", "key_start", "first_keys", "value_column")
+    __slots__ = ("container", "path", "row", "key", "key_start", "first_keys")
 
-    def __init__(self, container: Any, path: DataPath, start: tuple[int, int]) -> None:
+    def __init__(self, container: Any, path: DataPath, row: int, start: tuple[int, int]) -> None:
         self.container = container
         self.path = path
-        self.start = start
+        self.row = row  # the container's row in the span table
         self.key: str | None = None
         self.key_start: tuple[int, int] = start
         self.first_keys: dict[str, int] | None = {} if isinstance(container, dict) else None
-        self.value_column = 0
 
 
 def _compose(text: str, spans: Spans, problems: list[Problem], limits: Limits) -> Any:
     """Build the document from parser events, refusing unsafe constructs as they appear."""
     loader = _EventLoader(text)
-    table = spans.spans
+    rows: list[int] = []
+    key_numbers: dict[str, int] = {}
     stack: list[_Frame] = []
     root: Any = None
     documents = 0
@@ -379,15 +504,22 @@ def _compose(text: str, spans: Spans, problems: list[Problem], limits: Limits) -
                     parent.key = key
                     parent.key_start = start
                     continue
+                head = 0
                 if parent is None:
                     path: DataPath = ()
                     node_start = start
                 elif parent.first_keys is not None:
                     path = parent.path + (parent.key,)  # type: ignore[operator]
                     node_start = parent.key_start
+                    number = key_numbers.get(parent.key)  # type: ignore[arg-type]
+                    if number is None:
+                        number = key_numbers[parent.key] = len(key_numbers)  # type: ignore[index]
+                    head = number << 2
                 else:
                     path = parent.path + (len(parent.container),)
                     node_start = start
+                # A value on its key's line keeps its own column, so a value error can point at it.
+                value_column = start[1] if node_start is not start and node_start[0] == start[0] else 0
                 if kind is ScalarEvent:
                     # `! 1` is the non-specific tag: text, although libyaml flags it implicit.
                     if event.implicit[0] and event.tag is None:
@@ -397,10 +529,7 @@ def _compose(text: str, spans: Spans, problems: list[Problem], limits: Limits) -
                     else:
                         value = event.value
                     end = event.end_mark
-                    if node_start is start or node_start[0] != start[0]:
-                        table[path] = (node_start[0], node_start[1], end.line + 1, end.column + 1)
-                    else:
-                        table[path] = (node_start[0], node_start[1], end.line + 1, end.column + 1, start[1])
+                    rows += (head | _SCALAR, 1, node_start[0], node_start[1], end.line + 1, end.column + 1, value_column)
                     frame = None
                 else:
                     if len(stack) >= limits.max_depth:
@@ -408,9 +537,9 @@ def _compose(text: str, spans: Spans, problems: list[Problem], limits: Limits) -
                             f"nesting is deeper than {limits.max_depth} levels", event.start_mark
                         )
                     value = {} if kind is MappingStartEvent else []
-                    frame = _Frame(value, path, node_start)
-                    if node_start is not start and node_start[0] == start[0]:
-                        frame.value_column = start[1]  # a flow `[...]`/`{...}` after its key
+                    frame = _Frame(value, path, len(rows), node_start)
+                    # Size and end are filled in at the container's end.
+                    rows += (head | (_MAPPING if kind is MappingStartEvent else _SEQUENCE), 1, node_start[0], node_start[1], _ABSENT, 0, value_column)
                 if parent is None:
                     root = value
                 elif parent.first_keys is not None:
@@ -423,10 +552,10 @@ def _compose(text: str, spans: Spans, problems: list[Problem], limits: Limits) -
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 frame = stack.pop()
                 end = event.end_mark
-                if frame.value_column:
-                    table[frame.path] = (frame.start[0], frame.start[1], end.line + 1, end.column + 1, frame.value_column)
-                else:
-                    table[frame.path] = (frame.start[0], frame.start[1], end.line + 1, end.column + 1)
+                row = frame.row
+                rows[row + _SIZE] = (len(rows) - row) // ROW_WIDTH
+                rows[row + _END_LINE] = end.line + 1
+                rows[row + _END_COLUMN] = end.column + 1
             elif kind is AliasEvent:
                 raise _Refused(
                     f"anchors and aliases are not allowed (*{_short(event.anchor, 40)})",
@@ -447,3 +576,9 @@ def _compose(text: str, spans: Spans, problems: list[Problem], limits: Limits) -
                 continue
     finally:
         loader.dispose()
+        # Containers left open by a refusal or a syntax error keep no span of their own, but
+        # their rows must still cover what was read inside them.
+        for frame in stack:
+            rows[frame.row + _SIZE] = (len(rows) - frame.row) // ROW_WIDTH
+        spans.keys = tuple(key_numbers)
+        spans.nodes = compact_nodes(rows)

@@ -115,10 +115,21 @@ def hostile(repo: Path) -> Path:
     return repo
 
 
+@pytest.fixture
+def odd_spans(repo: Path) -> Path:
+    """Findings located through the span table's rarer rows: a duplicated key (both values
+    have rows), four-byte rows (a line past 65,535) and a file refused part way through."""
+    folder = repo / "postmortems"
+    (folder / "PM-2026-001.yaml").write_text(postmortem(1) + "owner: nobody.here\nseverity: SEV-9\n")
+    (folder / "PM-2026-002.yaml").write_text(postmortem(2).replace("actions:", "\n" * 70_000 + "actions:", 1) + "severity: SEV-9\n")
+    (folder / "PM-2026-003.yaml").write_text(postmortem(3) + "extra:\n  a: [1, 2]\n  b: &x 1\n")
+    return repo
+
+
 # --- same output ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fixture", ["sample", "hostile", "repo"])
+@pytest.mark.parametrize("fixture", ["sample", "hostile", "repo", "odd_spans"])
 def test_cached_runs_give_the_uncached_output_byte_for_byte(fixture: str, request: pytest.FixtureRequest, hits: Hits) -> None:
     root: Path = request.getfixturevalue(fixture)
     uncached = outputs(root, use_cache=False)

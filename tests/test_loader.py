@@ -233,3 +233,48 @@ def test_load_file_refuses_a_dangling_symlink_without_crashing(tmp_path: Path) -
     (tmp_path / "pm.yaml").symlink_to(tmp_path / "gone.yaml")
     [problem] = load_file(tmp_path, "pm.yaml").problems
     assert problem.code == "PM001"
+
+
+def test_a_duplicated_key_locates_as_the_last_node_written_at_each_path() -> None:
+    # The compact table must answer as a dict written node by node would: the later value wins
+    # where both have the path, the earlier value's other members stay locatable.
+    loaded = load(
+        """\
+        a:
+          x: 1
+          y: [1, 2]
+        a:
+          x: 3
+          y: [4]
+        """
+    )
+    assert loaded.data == {"a": {"x": 3, "y": [4]}}
+    spans = loaded.spans
+    assert spans.locate(("a",))[:2] == (4, 1)
+    assert spans.locate(("a", "x"))[:2] == (5, 3)
+    assert spans.locate_value(("a", "x"))[:2] == (5, 6)
+    assert spans.locate(("a", "y", 0))[:2] == (6, 7)
+    assert spans.locate(("a", "y", 1))[:2] == (3, 10)
+
+
+def test_a_container_left_open_by_a_refusal_has_no_span_but_its_members_do() -> None:
+    loaded = load(
+        """\
+        top: 1
+        a:
+          x: 1
+          y: &anchor 2
+        """
+    )
+    assert loaded.data is None
+    spans = loaded.spans
+    assert spans.locate(("a", "x"))[:2] == (3, 3)
+    assert spans.locate(("a",)) == spans.locate(()) == (1, 1, 1, 1)
+    assert spans.spans == {("top",): (1, 1, 1, 7, 6), ("a", "x"): (3, 3, 3, 7, 6)}
+
+
+def test_rows_take_four_bytes_only_when_two_do_not_hold_them() -> None:
+    assert load("a: 1\n").spans.nodes.typecode == "H"
+    wide = load_text("a: 1\n" + "\n" * 70_000 + "b: [1, 2]\n", "pm.yaml")
+    assert wide.spans.nodes.typecode == "I"
+    assert wide.spans.locate(("b", 1))[:2] == (70_002, 8)

@@ -133,3 +133,35 @@ def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         for n, item in enumerate(value):
             out.extend(_paths(item, prefix + (n,)))
     return out
+
+
+def _reference_locate(table: dict[Any, Any], path: tuple[Any, ...]) -> tuple[int, ...]:
+    """What ``locate`` answered when the table was a dict from data path to span."""
+    for n in range(len(path), -1, -1):
+        span = table.get(path[:n])
+        if span is not None:
+            return tuple(span[:4])
+    return (1, 1, 1, 1)
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.sampled_from([*TOKENS, "a: ", "b: ", "\na: ", "\n  a: ", "\n  b: ", "\n- ", "\n  - ", "[1, 2]", "{a: 1}"])
+        | st.text(alphabet=string.ascii_letters + " ", max_size=4),
+        max_size=60,
+    )
+)
+def test_the_compact_span_table_answers_as_a_dict_of_spans(tokens: list[str]) -> None:
+    spans = load_text("".join(tokens), "pm.yaml").spans
+    table = spans.spans
+    probes = {(), ("a",), ("a", "b"), ("a", 1), (0,), (True,)}
+    for path in table:
+        probes |= {path, path + ("a",), path + (0,), path + (3,), path[:-1] + ("zz",)}
+    for path in probes:
+        assert spans.locate(path) == _reference_locate(table, path), path
+        span = table.get(path)
+        if span is not None and len(span) > 4:
+            assert spans.locate_value(path) == (span[0], span[4], span[2], span[3])
+        else:
+            assert spans.locate_value(path) == _reference_locate(table, path)
