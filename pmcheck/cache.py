@@ -38,11 +38,11 @@ import stat
 import sys
 import tempfile
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 from sys import intern
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from pmcheck import __version__
 from pmcheck.files import CACHE_FOLDER, write_atomically
@@ -61,6 +61,7 @@ MAX_PACKS = 8
 COMPACT_SLACK_BYTES = 1024 * 1024
 _PACK_PREFIX = "pack-"
 _PACK_SUFFIX = ".pmc"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,9 @@ class Cache:
     up or mostly hold entries nobody asked for, ``flush`` writes the entries of this run as one
     pack and removes the packs it read.
     """
+
+    # Pack files of this kind of entry; another kind keeps its own packs in the same folder.
+    prefix = _PACK_PREFIX
 
     def __init__(self, folder: Path, fingerprint: str, key: bytes) -> None:
         self._folder = folder
@@ -155,7 +159,7 @@ class Cache:
             if self._pending is not None:
                 out, temporary = self._pending
                 out.close()
-                os.replace(temporary, self._folder / _pack_name())
+                os.replace(temporary, self._folder / _pack_name(self.prefix))
                 self._pending = None
                 if crowded:
                     for pack in self._packs:
@@ -180,7 +184,7 @@ class Cache:
     def _read_packs(self) -> dict[str, list[tuple[bytes, bytes]]]:
         index: dict[str, list[tuple[bytes, bytes]]] = {}
         try:
-            names = sorted(entry.name for entry in os.scandir(self._folder) if _is_pack_name(entry.name))
+            names = sorted(entry.name for entry in os.scandir(self._folder) if _is_pack_name(entry.name, self.prefix))
         except OSError:
             return index
         for pack_name in names:
@@ -202,12 +206,12 @@ class Cache:
         return hmac.new(self._key, name.encode() + b"\0" + body, hashlib.blake2b).hexdigest().encode()
 
 
-def _pack_name() -> str:
-    return f"{_PACK_PREFIX}{secrets.token_hex(8)}{_PACK_SUFFIX}"
+def _pack_name(prefix: str = _PACK_PREFIX) -> str:
+    return f"{prefix}{secrets.token_hex(8)}{_PACK_SUFFIX}"
 
 
-def _is_pack_name(name: str) -> bool:
-    return name.startswith(_PACK_PREFIX) and name.endswith(_PACK_SUFFIX)
+def _is_pack_name(name: str, prefix: str = _PACK_PREFIX) -> bool:
+    return name.startswith(prefix) and name.endswith(_PACK_SUFFIX)
 
 
 def _record(name: str, mac: bytes, body: bytes) -> bytes:
@@ -233,7 +237,7 @@ def _records(raw: bytes) -> Iterator[tuple[str, bytes, bytes]]:
         position = start + length
 
 
-def open_cache(root: Path, fingerprint: str) -> Cache | None:
+def open_cache(root: Path, fingerprint: str, kind: type[Cache] = Cache) -> Cache | None:
     """The cache of the repository at ``root``, or None when it cannot be used safely."""
     configured = os.environ.get(ENV_FOLDER)
     try:
@@ -252,7 +256,7 @@ def open_cache(root: Path, fingerprint: str) -> Cache | None:
         return None
     if key is None:
         return None
-    return Cache(folder, fingerprint, key)
+    return kind(folder, fingerprint, key)
 
 
 def fingerprint(*parts: object) -> str:
@@ -448,3 +452,64 @@ def _decode_spans(span_text: bytes) -> Spans:
 
 def _tuples(stored: dict[str, Any]) -> dict[str, Any]:
     return {name: tuple(value) if isinstance(value, list) else value for name, value in stored.items()}
+
+
+# --- values by content id ---------------------------------------------------------------------
+
+
+class SummaryCache(Cache):
+    """Plain JSON values under keys that name their content for ever (git blob ids), in packs of
+    their own (``blobs-*.pmc``) beside the per-file entries, signed, verified and compacted as
+    they are. ``history`` keeps what it derives from each postmortem blob here, so a later walk
+    over the same commits neither fetches nor parses a blob it has seen."""
+
+    prefix = "blobs-"
+
+    def get_value(self, key: str, decode: Callable[[Any], T | None]) -> T | None:
+        """The value kept under ``key`` as ``decode`` makes it, or None. ``decode`` returns None
+        for a value of another shape (signed by us, yet from another version): the next copy,
+        if any, is tried, as ``Cache.get`` does."""
+        if self._index is None:
+            self._index = self._read_packs()
+        name = self._name(key.encode())
+        for found in self._index.get(name, ()):
+            mac, body = found
+            if not hmac.compare_digest(mac, self._sign(name, body)):
+                continue
+            try:
+                value = decode(json.loads(body))
+            except (ValueError, RecursionError):
+                continue
+            if value is None:
+                continue
+            self._used[name] = found
+            return value
+        return None
+
+    def put_value(self, key: str, value: Any) -> None:
+        """Keep ``value`` (plain JSON data) under ``key``, to be written at ``flush``."""
+        try:
+            body = _dumps(value)
+        except (ValueError, TypeError, RecursionError):
+            return
+        name = self._name(key.encode())
+        if name in self._fresh:
+            return
+        record = _record(name, self._sign(name, body), body)
+        try:
+            if self._pending is None:
+                handle, temporary = tempfile.mkstemp(dir=self._folder, prefix=".tmp-")
+                self._pending = (os.fdopen(handle, "wb"), temporary)
+                self._pending[0].write(FORMAT + b"\n")
+            self._pending[0].write(record)
+        except OSError:
+            self._discard()
+            return
+        self._fresh.add(name)
+        self._fresh_bytes += len(record)
+
+
+def open_summaries(root: Path, fingerprint: str) -> SummaryCache | None:
+    """The summary cache of the repository at ``root`` (see ``open_cache``)."""
+    cache = open_cache(root, fingerprint, SummaryCache)
+    return cache if isinstance(cache, SummaryCache) else None

@@ -203,14 +203,15 @@ def pre_commit(ctx: click.Context, paths: tuple[str, ...], as_of: dt.date | None
 @cli.command()
 @click.option("--since", type=DATE, help="Only changes committed on or after this date.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache (.pmcheck_cache/).")
 @click.pass_context
-def history(ctx: click.Context, since: dt.date | None, fmt: str) -> None:
+def history(ctx: click.Context, since: dt.date | None, fmt: str, no_cache: bool) -> None:
     """Every due-date and owner change in the git history of postmortem files."""
     from pmcheck.engine import load_context
     from pmcheck.history import history_command
 
     root, policy = load_context(ctx.obj["repo"], ctx.obj["config"], None)
-    ctx.exit(history_command(root, policy, since, fmt))
+    ctx.exit(history_command(root, policy, since, fmt, not no_cache))
 
 
 @cli.command()

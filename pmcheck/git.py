@@ -28,11 +28,11 @@ import datetime as dt
 import os
 import re
 import subprocess
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 # A missing git executable must become pmcheck's own one-line error, not an ImportError.
 os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
@@ -280,17 +280,31 @@ class Parsed:
     data: Any = None
 
 
+class SummaryStore(Protocol):
+    """Where blob summaries outlive a run (``pmcheck.cache.SummaryCache``): plain JSON by blob id."""
+
+    def get_value(self, key: str, decode: Callable[[Any], Parsed | None]) -> Parsed | None: ...
+
+    def put_value(self, key: str, value: Any) -> None: ...
+
+
+# The shape of a kept summary; part of the store's fingerprint, so a change of it finds nothing.
+SUMMARY_FORMAT = "postmortem blob summary 1"
+
+
 class BlobParser:
     """The one parser of postmortem blobs, for pull-request mode and for history.
 
     A blob id names its content for ever, so each blob is parsed once, through the hardened
     loader. Pull-request mode compares a base version whole; history compares actions only and
     asks for ``whole=False``, the fast path: the ``id:`` line and the ``actions:`` block of a
-    block-style file, without its prose.
+    block-style file, without its prose. Given a ``store``, those summaries also outlive the
+    run: ``recall`` finds one by blob id alone, so its blob need not even be read from git.
     """
 
-    def __init__(self, limits: Limits = DEFAULT_LIMITS) -> None:
+    def __init__(self, limits: Limits = DEFAULT_LIMITS, store: SummaryStore | None = None) -> None:
         self._limits = limits
+        self._store = store
         self._parsed: dict[tuple[str, bool], Parsed] = {}
 
     def __len__(self) -> int:
@@ -302,6 +316,19 @@ class BlobParser:
     def __getitem__(self, key: tuple[str, bool]) -> Parsed:
         return self._parsed[key]
 
+    def recall(self, blob_id: str) -> bool:
+        """Whether the summary of ``blob_id`` (``whole=False``) is at hand without its content:
+        parsed in this run already, or kept in the store."""
+        if (blob_id, False) in self._parsed:
+            return True
+        if self._store is None:
+            return False
+        parsed = self._store.get_value(blob_id, _summary)
+        if parsed is None:
+            return False
+        self._parsed[blob_id, False] = parsed
+        return True
+
     def parse(self, blob_id: str, raw: bytes | None, path: str, whole: bool = True) -> Parsed:
         """Blob ``blob_id`` (content ``raw``, read by ``BlobReader``), parsed once."""
         parsed = self._parsed.get((blob_id, whole))
@@ -310,7 +337,22 @@ class BlobParser:
             pm_id = data.get("id") if isinstance(data, dict) else None
             parsed = Parsed(pm_id if isinstance(pm_id, str) else None, actions_by_id(data), data if whole else None)
             self._parsed[blob_id, whole] = parsed
+            if not whole and self._store is not None:
+                self._store.put_value(blob_id, [parsed.postmortem, parsed.actions])
         return parsed
+
+
+def _summary(value: Any) -> Parsed | None:
+    """A kept summary (``[postmortem id, actions by id]``) as ``Parsed``; None unless it has
+    exactly the shape ``BlobParser.parse`` keeps."""
+    if not isinstance(value, list) or len(value) != 2:
+        return None
+    pm_id, actions = value
+    if pm_id is not None and not isinstance(pm_id, str) or not isinstance(actions, dict):
+        return None
+    if not all(isinstance(action, dict) and action.get("id") == action_id for action_id, action in actions.items()):
+        return None
+    return Parsed(pm_id, actions)
 
 
 def _parse(raw: bytes | None, path: str, limits: Limits, whole: bool) -> Any:

@@ -19,14 +19,17 @@ import sys
 import time
 import zoneinfo
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from pmcheck.cache import Cache, fingerprint, open_summaries
 from pmcheck.dates import local_date
 from pmcheck.display import clean, display_path, inert_json
 from pmcheck.errors import GitError
 from pmcheck.judgements import judge_handover, judge_move
+from pmcheck.loader import DEFAULT_LIMITS
 from pmcheck.policy import Policy
 
 if TYPE_CHECKING:
@@ -75,14 +78,20 @@ def load_history(
     policy: Policy,
     since: dt.date | None = None,
     progress: Progress | None = None,
+    use_cache: bool = True,
 ) -> History | None:
-    """The history of the postmortem files under ``root``; None outside a git work tree."""
+    """The history of the postmortem files under ``root``; None outside a git work tree.
+
+    With ``use_cache`` what each blob gives (its postmortem id and actions) is kept in the
+    result cache by blob id, so a later walk reads from git only the blobs it has not seen.
+    """
     from pmcheck import git  # GitPython is imported by that module only
 
-    reader = git.open_history(root)
+    reader = git.open_history(root, DEFAULT_LIMITS)
     if reader is None:
         return None
-    with reader:
+    store = open_summaries(root, fingerprint(git.SUMMARY_FORMAT, DEFAULT_LIMITS)) if use_cache else None
+    with reader, _published(store):
         try:
             if reader.shallow:
                 return History(shallow=True)
@@ -92,19 +101,20 @@ def load_history(
                 return History(shallow=False, unavailable=f"{shown} is a git submodule or nested repository")
             tz = zoneinfo.ZoneInfo(policy.timezone)
             total = reader.count(policy.postmortems, since) if progress is not None else 0
-            parser = git.BlobParser()
+            parser = git.BlobParser(DEFAULT_LIMITS, store)
             changes: list[Change] = []
 
             def compare(batch: list[Commit]) -> None:
-                # Fetch every blob the batch needs in one exchange with cat-file, then parse
-                # each new one once (history compares actions only: the parser's fast path).
+                # Fetch every blob the batch needs and neither this run nor the cache has seen in
+                # one exchange with cat-file, then parse each once (history compares actions
+                # only: the parser's fast path).
                 wanted = [
                     (blob, path or "")
                     for commit in batch
                     for file in commit.files
                     if file.old_blob and file.new_blob
                     for blob, path in ((file.old_blob, file.old_path), (file.new_blob, file.new_path))
-                    if (blob, False) not in parser
+                    if not parser.recall(blob)
                 ]
                 fetched = reader.blobs(blob for blob, _ in wanted)
                 for blob, path in wanted:
@@ -138,6 +148,16 @@ def load_history(
         except git.GitCommandError as error:
             raise git.git_failure("reading the history", error, reader.top) from None
     return History(shallow=False, changes=tuple(sorted(changes)), commits=commits, blobs=len(parser))
+
+
+@contextmanager
+def _published(store: Cache | None) -> Iterator[None]:
+    """Publish the summaries kept during the walk, even when it stops early: each stands alone."""
+    try:
+        yield
+    finally:
+        if store is not None:
+            store.flush()
 
 
 def _compare(
@@ -254,12 +274,12 @@ def render_json(history: History, since: dt.date | None) -> str:
     return inert_json(json.dumps(payload, indent=2, ensure_ascii=False)) + "\n"
 
 
-def history_command(root: Path, policy: Policy, since: dt.date | None, fmt: str) -> int:
+def history_command(root: Path, policy: Policy, since: dt.date | None, fmt: str, use_cache: bool = True) -> int:
     """``pmcheck history``: print every due-date and owner change; exit 0 (2 without history)."""
     import click
 
     progress = progress_bar(sys.stderr, os.environ)
-    history = load_history(root, policy, since, progress)
+    history = load_history(root, policy, since, progress, use_cache)
     if history is None:
         raise GitError(f"{root} is not inside a git repository; `pmcheck history` reads the git history")
     if history.shallow:

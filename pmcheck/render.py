@@ -119,7 +119,7 @@ def build_log(
     return render_log(build_view(repository, result.findings, as_of, history), root, policy)
 
 
-def load_log_history(root: Path, policy: Policy) -> History:
+def load_log_history(root: Path, policy: Policy, use_cache: bool = True) -> History:
     """The git history the trend's slips come from.
 
     History that cannot be read for a benign reason (not a git repository, no git executable,
@@ -133,7 +133,7 @@ def load_log_history(root: Path, policy: Policy) -> History:
 
     if shutil.which("git") is None:
         return GitHistory(shallow=False, unavailable="no git executable")
-    history = load_history(root, policy)
+    history = load_history(root, policy, use_cache=use_cache)
     return history if history is not None else GitHistory(shallow=False, unavailable="not a git repository")
 
 
@@ -199,7 +199,7 @@ def render_command(
         nothing = _report(root, nothing_found(", ".join(policy.postmortems)), ".", policy, day)
         if _exit_code(nothing):
             return 1
-    text = build_log(root, policy, day, load_log_history(root, policy), use_cache, files)
+    text = build_log(root, policy, day, load_log_history(root, policy, use_cache), use_cache, files)
     if to_stdout:
         click.echo(text, nl=False)
         return 0

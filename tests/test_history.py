@@ -22,11 +22,13 @@ RENAMED = "postmortems/2026/PM-2026-001.yaml"
 
 
 @pytest.fixture(autouse=True)
-def clean_git_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def clean_git_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name, value in git_env().items():
         if name.startswith("GIT_"):
             monkeypatch.setenv(name, value)
     monkeypatch.setenv("NO_COLOR", "1")
+    # Blob summaries are cached by blob id, and the stories of these tests share blobs.
+    monkeypatch.setenv("PMCHECK_CACHE_DIR", str(tmp_path / "cache"))
 
 
 def pmcheck(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

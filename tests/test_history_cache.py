@@ -1,0 +1,308 @@
+"""History's blob summaries in the result cache (SPEC section 12): the same output with and
+without them, no blob read from git twice, and nothing used that the user's key did not sign.
+
+Every test gets its own signing key and uses the repository's own ``.pmcheck_cache/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pytest
+
+from pmcheck import cache as cache_module
+from pmcheck import git as pmgit
+from pmcheck.cache import FOLDER
+from pmcheck.cli import main
+from pmcheck.loader import Limits
+from tests.gitrepo import GitRepo, git_env
+from tests.test_pr_mode import BASE, DATA, OVERDUE, PM
+
+BO = ("Bo Chen", "bo.chen@example.com")
+RENAMED = "postmortems/2026/PM-2026-001.yaml"
+# The story's dates that a forged summary would move.
+FORGED_DUE = "2031-01-01"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in git_env().items():
+        if name.startswith("GIT_"):
+            monkeypatch.setenv(name, value)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    monkeypatch.delenv(cache_module.ENV_FOLDER, raising=False)
+
+
+@pytest.fixture
+def story(tmp_path: Path) -> GitRepo:
+    """Slips recorded and not, a recorded hand-over, a rename with a slip, a broken version."""
+    repo = GitRepo.init(
+        tmp_path / "repo",
+        {"pmcheck.yaml": "{}\n", "people.yaml": (DATA / "people.yaml").read_text(), PM: BASE + OVERDUE},
+    )
+    repo.commit("Add PM-2026-001", date="2026-06-02T10:00:00+00:00")
+    repo.replace(PM, "due: 2026-07-15", "due: 2026-07-22")
+    repo.commit("Slip A1 quietly", date="2026-06-05T09:30:00+00:00", author=BO)
+    repo.replace(PM, "due: 2026-06-10", "due: 2026-06-24")
+    (repo.path / PM).write_text(
+        repo.read(PM)
+        + "    deadline_changes:\n"
+        "      - {from: 2026-06-10, to: 2026-06-24, at: 2026-06-08, reason: index rebuild slipped, approved_by: dana.kim}\n"
+    )
+    repo.commit("Extend A2 with sponsor approval", date="2026-06-08T16:00:00+02:00")
+    repo.replace(PM, "owner: bo.chen\n", "owner: femi.ade\n")
+    (repo.path / PM).write_text(
+        repo.read(PM) + "    owner_changes:\n      - {from: bo.chen, to: femi.ade, at: 2026-06-09, reason: bo.chen is on leave}\n"
+    )
+    repo.commit("Hand A2 to Femi", date="2026-06-09T11:00:00+00:00")
+    repo.move(PM, RENAMED)
+    repo.replace(RENAMED, "due: 2026-07-22", "due: 2026-07-29")
+    repo.commit("File under 2026 and slip A1 again", date="2026-06-12T08:00:00+00:00", author=BO)
+    (repo.path / "postmortems" / "broken.yaml").write_text("actions: [&a {id: x}, *a]\n")
+    repo.commit("Add a broken file", date="2026-06-13T08:00:00+00:00")
+    (repo.path / "postmortems" / "broken.yaml").write_text("actions: [{id: x, due: 2026-07-01}]\n")
+    repo.commit("Repair it", date="2026-06-14T08:00:00+00:00")
+    return repo
+
+
+class Reads:
+    """Blob ids fetched from git and blobs parsed, over every run of a test."""
+
+    def __init__(self) -> None:
+        self.fetched: list[str] = []
+        self.parsed = 0
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> Reads:
+    counter = Reads()
+    fetch, parse = pmgit.BlobReader.blobs, pmgit._parse
+
+    def fetching(self: pmgit.BlobReader, object_ids: Iterable[str]) -> dict[str, bytes | None]:
+        ids = list(object_ids)
+        counter.fetched.extend(ids)
+        return fetch(self, ids)
+
+    def parsing(raw: bytes | None, path: str, limits: Limits, whole: bool) -> object:
+        counter.parsed += 1
+        return parse(raw, path, limits, whole)
+
+    monkeypatch.setattr(pmgit.BlobReader, "blobs", fetching)
+    monkeypatch.setattr(pmgit, "_parse", parsing)
+    return counter
+
+
+def history(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> str:
+    with pytest.raises(SystemExit) as done:
+        main(["--repo", str(root), "history", *args])
+    out, err = capsys.readouterr()
+    assert done.value.code == 0, err
+    return out
+
+
+def packs(root: Path) -> list[Path]:
+    """The pack files of history's blob summaries."""
+    return sorted((root / FOLDER).glob(f"{cache_module.SummaryCache.prefix}*.pmc"))
+
+
+def rewrite_records(root: Path, change: Callable[[str, bytes, bytes], tuple[str, bytes, bytes]]) -> None:
+    for pack in packs(root):
+        records = [change(*record) for record in cache_module._records(pack.read_bytes())]
+        pack.write_bytes(cache_module.FORMAT + b"\n" + b"".join(cache_module._record(*record) for record in records))
+
+
+def signed(key: bytes, name: str, body: bytes) -> bytes:
+    return hmac.new(key, name.encode() + b"\0" + body, hashlib.blake2b).hexdigest().encode()
+
+
+def user_key() -> bytes:
+    return (Path(os.environ["XDG_CACHE_HOME"]) / "pmcheck" / "key").read_bytes()
+
+
+# --- same output ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_cached_history_gives_the_uncached_output_byte_for_byte(
+    story: GitRepo, capsys: pytest.CaptureFixture[str], reads: Reads, fmt: str
+) -> None:
+    uncached = history(capsys, story.path, "--format", fmt, "--no-cache")
+    assert "UNRECORDED" in uncached or '"recorded": false' in uncached
+    assert not (story.path / FOLDER).exists()
+    blobs = len(set(reads.fetched))
+    cold = history(capsys, story.path, "--format", fmt)
+    assert packs(story.path)
+    reads.fetched, reads.parsed = [], 0
+    warm = history(capsys, story.path, "--format", fmt)
+    assert cold == warm == uncached
+    # The warm run knew every blob by its id: nothing read from git, nothing parsed.
+    assert blobs > 0 and (reads.fetched, reads.parsed) == ([], 0)
+    since = history(capsys, story.path, "--format", fmt, "--since", "2026-06-08")
+    assert since == history(capsys, story.path, "--format", fmt, "--since", "2026-06-08", "--no-cache")
+
+
+def test_a_new_commit_reads_only_its_new_blob(story: GitRepo, capsys: pytest.CaptureFixture[str], reads: Reads) -> None:
+    history(capsys, story.path)
+    story.replace(RENAMED, "due: 2026-07-29", "due: 2026-08-05")
+    story.commit("Slip A1 once more", date="2026-06-15T08:00:00+00:00")
+    reads.fetched, reads.parsed = [], 0
+    out = history(capsys, story.path)
+    assert reads.fetched == [story.git("rev-parse", f"HEAD:{RENAMED}").strip()] and reads.parsed == 1
+    assert out == history(capsys, story.path, "--no-cache")
+
+
+def test_render_uses_the_same_summaries(story: GitRepo, capsys: pytest.CaptureFixture[str], reads: Reads) -> None:
+    history(capsys, story.path)
+    reads.fetched, reads.parsed = [], 0
+    with pytest.raises(SystemExit) as done:
+        main(["--repo", str(story.path), "render", "--stdout", "--as-of", "2026-06-20"])
+    assert done.value.code == 0
+    assert reads.fetched == []
+
+
+# --- damaged, foreign or forged ---------------------------------------------------------------
+
+
+def _damage(root: Path, how: str) -> None:
+    [pack] = packs(root)
+    raw = pack.read_bytes()
+    if how == "corrupt":
+        middle = len(raw) // 2
+        pack.write_bytes(raw[:middle] + bytes([raw[middle] ^ 0x55]) + raw[middle + 1 :])
+    elif how == "truncate":
+        pack.write_bytes(raw[: len(raw) // 2])
+    elif how == "empty":
+        pack.write_bytes(b"")
+    elif how == "foreign-format":
+        pack.write_bytes(b"pmcheck-cache 999\n" + raw[len(cache_module.FORMAT) + 1 :])
+    elif how == "foreign-summary":
+        # Signed with the user's own key, in a shape this pmcheck does not keep.
+        key = user_key()
+        body = b'{"version":2,"actions":[]}'
+        rewrite_records(root, lambda name, mac, old: (name, signed(key, name, body), body))
+    elif how == "pickle":
+        pack.write_bytes(b"\x80\x04\x95" + raw)
+
+
+@pytest.mark.parametrize("how", ["corrupt", "truncate", "empty", "foreign-format", "foreign-summary", "pickle"])
+def test_a_damaged_summary_cache_is_ignored_and_rebuilt(
+    story: GitRepo, capsys: pytest.CaptureFixture[str], reads: Reads, how: str
+) -> None:
+    expected = history(capsys, story.path, "--format", "json", "--no-cache")
+    history(capsys, story.path, "--format", "json")
+    parsed = reads.parsed
+    _damage(story.path, how)
+    reads.parsed = 0
+    assert history(capsys, story.path, "--format", "json") == expected
+    assert reads.parsed >= 1
+    if how not in ("corrupt", "truncate"):
+        assert reads.parsed == parsed // 2  # every summary rebuilt (the first run parsed twice)
+    reads.parsed = 0
+    assert history(capsys, story.path, "--format", "json") == expected
+    assert reads.parsed == 0
+
+
+def test_summaries_of_another_pmcheck_version_are_not_used(
+    story: GitRepo, capsys: pytest.CaptureFixture[str], reads: Reads, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = history(capsys, story.path)
+    monkeypatch.setattr(cache_module, "__version__", "999.0")
+    reads.parsed = 0
+    assert history(capsys, story.path) == expected
+    assert reads.parsed > 0
+
+
+def _forge(root: Path, key: bytes) -> None:
+    """Rewrite every summary to move A1's due date, signed with ``key``: what a pull request
+    committing ``.pmcheck_cache/`` could try."""
+
+    def forge(name: str, mac: bytes, body: bytes) -> tuple[str, bytes, bytes]:
+        body = body.replace(b'"due":"2026-07-', f'"due":"{FORGED_DUE[:8]}'.encode())
+        return name, signed(key, name, body), body
+
+    rewrite_records(root, forge)
+
+
+def test_a_summary_planted_without_the_users_key_is_ignored(
+    story: GitRepo, capsys: pytest.CaptureFixture[str], reads: Reads
+) -> None:
+    expected = history(capsys, story.path, "--format", "json", "--no-cache")
+    history(capsys, story.path, "--format", "json")
+    _forge(story.path, b"an attacker's guess at the key.!")
+    reads.parsed = 0
+    assert history(capsys, story.path, "--format", "json") == expected
+    assert reads.parsed > 0
+
+
+def test_the_summary_signature_really_is_checked(story: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    """The forgery above would pass vacuously if the edit broke the summaries: signed with the
+    user's own key, the same edit is used, and shows."""
+    expected = history(capsys, story.path, "--format", "json")
+    _forge(story.path, user_key())
+    forged = history(capsys, story.path, "--format", "json")
+    assert forged != expected and FORGED_DUE[:8] in forged
+
+
+def test_a_summary_copied_to_another_blobs_name_is_ignored(
+    story: GitRepo, capsys: pytest.CaptureFixture[str], reads: Reads
+) -> None:
+    expected = history(capsys, story.path)
+    [pack] = packs(story.path)
+    first = next(cache_module._records(pack.read_bytes()))
+    rewrite_records(story.path, lambda name, mac, body: (name, first[1], first[2]))
+    reads.parsed = 0
+    assert history(capsys, story.path) == expected
+    assert reads.parsed > 0
+
+
+# --- where summaries go, and when they do not -------------------------------------------------
+
+
+def _cli(*args: str, cwd: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
+    env.update(extra)
+    return subprocess.run([sys.executable, "-m", "pmcheck", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_no_cache_history_writes_nothing(story: GitRepo, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    plain = _cli("history", "--no-cache", cwd=story.path)
+    moved = _cli("history", "--no-cache", cwd=story.path, PMCHECK_CACHE_DIR=str(elsewhere))
+    rendered = _cli("render", "--no-cache", "--stdout", "--as-of", "2026-06-20", cwd=story.path)
+    assert (plain.returncode, moved.returncode, rendered.returncode) == (0, 0, 0), plain.stderr + moved.stderr
+    assert not (story.path / FOLDER).exists() and not elsewhere.exists()
+    assert not (Path(os.environ["XDG_CACHE_HOME"]) / "pmcheck").exists()
+    assert story.git("status", "--porcelain", "--ignored") == ""
+    cached = _cli("history", cwd=story.path)
+    assert (cached.returncode, cached.stdout) == (0, plain.stdout)
+    assert packs(story.path)
+
+
+def test_pmcheck_cache_dir_moves_the_summaries(story: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    elsewhere = tmp_path / "elsewhere" / "cache"
+    monkeypatch.setenv(cache_module.ENV_FOLDER, str(elsewhere))
+    history(capsys, story.path)
+    assert not (story.path / FOLDER).exists()
+    assert len(list(elsewhere.glob(f"{cache_module.SummaryCache.prefix}*.pmc"))) == 1
+
+
+def test_check_and_history_keep_their_own_packs(story: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Compaction removes the packs a run read: check must never read (and so drop) history's.
+    monkeypatch.setattr(cache_module, "COMPACT_SLACK_BYTES", 0)
+    history(capsys, story.path)
+    summaries = packs(story.path)
+    for _ in range(3):
+        with pytest.raises(SystemExit):
+            main(["--repo", str(story.path), "check", "--as-of", "2026-06-20"])
+        capsys.readouterr()
+    assert packs(story.path) == summaries
+    assert list((story.path / FOLDER).glob("pack-*.pmc"))
+    history(capsys, story.path)
+    assert list((story.path / FOLDER).glob("pack-*.pmc"))
