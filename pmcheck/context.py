@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from pmcheck.loader import Loaded
 from pmcheck.model import Action, Postmortem
@@ -48,6 +48,32 @@ class Context:
     git: GitFacts | None = None
 
 
+class RawIds(NamedTuple):
+    """The ids a document's plain data gives, valid or not: what the rules on raw ids and the
+    engine read of every file, kept so they need not read the data itself again."""
+
+    # The top-level ``id`` when the document is a mapping and it is text.
+    postmortem: str | None
+    # One per item of ``actions`` (when it is a list): the item's ``id`` when the item is a
+    # mapping and its id is text, else None.
+    actions: tuple[str | None, ...]
+
+
+def raw_ids(data: Any) -> RawIds:
+    if not isinstance(data, dict):
+        return RawIds(None, ())
+    pm_id = data.get("id")
+    actions = data.get("actions")
+    return RawIds(
+        pm_id if isinstance(pm_id, str) else None,
+        tuple(
+            a["id"] if isinstance(a, dict) and isinstance(a.get("id"), str) else None for a in actions
+        )
+        if isinstance(actions, list)
+        else (),
+    )
+
+
 @dataclass
 class Document:
     """One postmortem file as loaded: raw data, spans, and the model when it is schema-valid."""
@@ -55,10 +81,17 @@ class Document:
     path: str
     loaded: Loaded
     postmortem: Postmortem | None = None
+    _ids: RawIds | None = field(default=None, repr=False, compare=False)
 
     @property
     def data(self) -> Any:
         return self.loaded.data
+
+    @property
+    def ids(self) -> RawIds:
+        if self._ids is None:
+            self._ids = raw_ids(self.loaded.data)
+        return self._ids
 
 
 @dataclass

@@ -6,9 +6,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from pmcheck.context import Context, Corpus, Document, GitFacts
 from pmcheck.decide import START, Selection, decide, finding, locate
@@ -97,10 +98,28 @@ def collect_git_facts(root: Path, options: CheckOptions, corpus: Corpus) -> GitF
 
     # Every postmortem, not just the files given: an action moved from a file this invocation
     # was not handed (pre-commit splits long file lists) still needs its base version.
-    current = {d.path: d.data if d.loaded.ok else None for d in corpus.documents}
+    current = _CurrentData(corpus)
     if options.changed_since is not None:
         return git.changed_since(root, options.changed_since, current)
     return git.staged_against_head(root, current)
+
+
+class _CurrentData(Mapping[str, Any]):
+    """Each file's plain data (None when it did not load), read only for the files git asks
+    about: the documents hold their data packed."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self._documents = {d.path: d for d in corpus.documents}
+
+    def __getitem__(self, path: str) -> Any:
+        document = self._documents[path]
+        return document.data if document.loaded.ok else None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._documents)
+
+    def __len__(self) -> int:
+        return len(self._documents)
 
 
 def run_check(options: CheckOptions) -> Result:
@@ -207,11 +226,9 @@ def _present_ids(corpus: Corpus) -> set[str]:
     """Every postmortem and action id in the corpus as it is now, valid or not."""
     present: set[str] = set()
     for document in corpus.documents:
-        present.add(_raw_id(document) or "")
-        actions = document.data.get("actions") if isinstance(document.data, dict) else None
-        for action in actions if isinstance(actions, list) else ():
-            if isinstance(action, dict) and isinstance(action.get("id"), str):
-                present.add(action["id"])
+        pm_id, action_ids = document.ids
+        present.add(pm_id or "")
+        present.update(action_id for action_id in action_ids if action_id is not None)
     return present
 
 
@@ -244,6 +261,4 @@ def _mentions(data: object, ids: set[str]) -> bool:
 
 
 def _raw_id(document: Document) -> str | None:
-    data = document.data
-    value = data.get("id") if isinstance(data, dict) else None
-    return value if isinstance(value, str) else None
+    return document.ids.postmortem

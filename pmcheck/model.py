@@ -17,8 +17,9 @@ import copy
 import datetime as dt
 import zoneinfo
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from sys import intern
+from typing import Any, Protocol
 
 from pmcheck.dates import local_date
 from pmcheck.findings import DataPath
@@ -33,11 +34,20 @@ def parse_date(value: Any) -> dt.date | None:
     """A calendar date ``YYYY-MM-DD``, or None."""
     if not isinstance(value, str) or len(value) != 10:
         return None
+    day = _DAYS.get(value)
+    if day is not None:
+        return day
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
         return None
-    return day if MIN_YEAR <= day.year <= MAX_YEAR else None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        return None
+    # A repository repeats the same few hundred days: every record holds the one object.
+    return _DAYS.setdefault(value, day)
+
+
+_DAYS: dict[str, dt.date] = {}
 
 
 def parse_timestamp(value: Any) -> dt.datetime | None:
@@ -69,7 +79,7 @@ def parse_day(value: Any, tz: dt.tzinfo) -> dt.date | None:
     return parse_date(value)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Waiver:
     at: DataPath
     rule: str
@@ -78,7 +88,7 @@ class Waiver:
     expires: dt.date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     at: DataPath
     type: str
@@ -88,7 +98,7 @@ class Evidence:
     metric: dict[str, Any] | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Verification:
     at: DataPath
     by: str
@@ -97,7 +107,7 @@ class Verification:
     notes: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Closure:
     at: DataPath
     decision: str
@@ -107,7 +117,7 @@ class Closure:
     superseded_by: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeadlineChange:
     at: DataPath
     from_date: dt.date
@@ -117,7 +127,7 @@ class DeadlineChange:
     approved_by: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OwnerChange:
     at: DataPath
     from_owner: str
@@ -126,7 +136,7 @@ class OwnerChange:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Escalation:
     at: DataPath
     to: str
@@ -135,7 +145,7 @@ class Escalation:
     level: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Action:
     at: DataPath
     index: int
@@ -162,9 +172,14 @@ class Action:
     escalations: tuple[Escalation, ...]
     tracker_url: str | None
     waivers: tuple[Waiver, ...]
-    raw: dict[str, Any]
+    origin: Origin = field(repr=False, compare=False)
     # The fields that break the schema or are missing, as ``key`` or ``key.subkey``.
     unknown: frozenset[str] = frozenset()
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The action's plain data as the model has it (without the values the schema refused)."""
+        return self.origin.data()["actions"][self.index]  # type: ignore[no-any-return]
 
     @property
     def owner(self) -> str | None:
@@ -176,7 +191,7 @@ class Action:
         return self.at + parts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Incident:
     started_at: dt.datetime
     detected_at: dt.datetime | None
@@ -184,7 +199,7 @@ class Incident:
     resolved_at: dt.datetime | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Approval:
     at: DataPath
     person: str
@@ -192,14 +207,14 @@ class Approval:
     date: dt.datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Review:
     at: DataPath
     date: dt.date
     attendees: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimelineEntry:
     at: DataPath
     date: dt.date
@@ -207,14 +222,14 @@ class TimelineEntry:
     by: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     at: DataPath
     id: str
     relation: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Factor:
     at: DataPath
     id: str
@@ -222,7 +237,7 @@ class Factor:
     description: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Postmortem:
     path: str
     id: str
@@ -244,10 +259,15 @@ class Postmortem:
     mitigation_timeline: tuple[TimelineEntry, ...]
     waivers: tuple[Waiver, ...]
     actions: tuple[Action, ...]
-    raw: dict[str, Any]
+    origin: Origin = field(repr=False, compare=False)
     # Postmortem-level fields that break the schema or are missing (``severity``,
     # ``incident.started_at``, ``approvers``); each action names its own.
     unknown: frozenset[str] = frozenset()
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The plain data as the model has it (without the values the schema refused)."""
+        return self.origin.data()
 
     @property
     def started(self) -> dt.date:
@@ -257,9 +277,58 @@ class Postmortem:
         return any(link.id == other_id for link in self.related_incidents)
 
 
+class Source(Protocol):
+    """Where a document's plain data can be read again (``pmcheck.loader.Loaded``)."""
+
+    @property
+    def data(self) -> Any: ...
+
+
+class Origin:
+    """The plain data behind a postmortem's model: held, or read again from its source (with
+    the values the schema refused removed again) when a rule or a comparison asks for it."""
+
+    __slots__ = ("_data", "_source", "_invalid")
+
+    def __init__(self, data: dict[str, Any] | None, source: Source | None = None, invalid: tuple[DataPath, ...] = ()) -> None:
+        self._data = data
+        self._source = source
+        self._invalid = invalid
+
+    def data(self) -> dict[str, Any]:
+        if self._data is not None:
+            return self._data
+        global _LAST_READ
+        if _LAST_READ is not None and _LAST_READ[0] is self:
+            return _LAST_READ[1]  # a rule reading each action of one postmortem reads it once
+        assert self._source is not None
+        data, _, _ = _split_unknown(self._source.data, self._invalid)
+        _LAST_READ = (self, data)
+        return data
+
+
+_LAST_READ: tuple[Origin, dict[str, Any]] | None = None
+_NOTHING_UNKNOWN: frozenset[str] = frozenset()
+_PATHS: dict[DataPath, DataPath] = {}
+# Short texts (types, statuses, priorities, people, dates) repeat across a repository; longer
+# ones (titles, summaries) rarely do.
+_SHARED_TEXT = 40
+
+
+def _frozen(names: set[str]) -> frozenset[str]:
+    return frozenset(names) if names else _NOTHING_UNKNOWN
+
+
+def _path(path: DataPath) -> DataPath:
+    """One tuple per data path for the whole repository: every postmortem has ``actions/0``."""
+    return _PATHS.setdefault(path, path)
+
+
 def _text(record: dict[str, Any], key: str) -> str | None:
     value = record.get(key)
-    return value if isinstance(value, str) else None
+    if not isinstance(value, str):
+        return None
+    return intern(value) if len(value) <= _SHARED_TEXT and type(value) is str else value
 
 
 def _items(record: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
@@ -346,7 +415,7 @@ def _split_unknown(raw: dict[str, Any], invalid: Iterable[DataPath]) -> tuple[di
 def _waivers(record: dict[str, Any], base: DataPath) -> tuple[Waiver, ...]:
     return tuple(
         Waiver(
-            at=base + (i,),
+            at=_path(base + (i,)),
             rule=_text(w, "rule") or "",
             reason=_text(w, "reason") or "",
             approved_by=_text(w, "approved_by") or "",
@@ -361,8 +430,10 @@ def _waivers(record: dict[str, Any], base: DataPath) -> tuple[Waiver, ...]:
 _ACTION_REQUIRED = ("id", "title", "type", "priority", "status")
 
 
-def _action(raw: dict[str, Any], index: int, default_created: dt.date | None, tz: dt.tzinfo, unknown: set[str]) -> Action:
-    at: DataPath = ("actions", index)
+def _action(
+    raw: dict[str, Any], index: int, default_created: dt.date | None, tz: dt.tzinfo, unknown: set[str], origin: Origin
+) -> Action:
+    at: DataPath = _path(("actions", index))
     unknown |= {key for key in _ACTION_REQUIRED if key not in raw}
     created = parse_date(raw.get("created"))
     if created is None and default_created is None:
@@ -392,7 +463,7 @@ def _action(raw: dict[str, Any], index: int, default_created: dt.date | None, tz
         success_criteria=_text(raw, "success_criteria"),
         evidence=tuple(
             Evidence(
-                at=at + ("evidence", i),
+                at=_path(at + ("evidence", i)),
                 type=_text(e, "type") or "",
                 url=_text(e, "url"),
                 ref=_text(e, "ref"),
@@ -403,7 +474,7 @@ def _action(raw: dict[str, Any], index: int, default_created: dt.date | None, tz
         ),
         completed_at=parse_date(raw.get("completed_at")),
         verification=Verification(
-            at=at + ("verification",),
+            at=_path(at + ("verification",)),
             by=_text(verification, "by") or "",
             date=parse_day(verification.get("at"), tz) or dt.date.min,
             result=_text(verification, "result") or "",
@@ -412,7 +483,7 @@ def _action(raw: dict[str, Any], index: int, default_created: dt.date | None, tz
         if isinstance(verification, dict) and verification
         else None,
         closure=Closure(
-            at=at + ("closure",),
+            at=_path(at + ("closure",)),
             decision=_text(closure, "decision") or "",
             rationale=_text(closure, "rationale"),
             decided_by=_text(closure, "decided_by"),
@@ -423,7 +494,7 @@ def _action(raw: dict[str, Any], index: int, default_created: dt.date | None, tz
         else None,
         deadline_changes=tuple(
             DeadlineChange(
-                at=at + ("deadline_changes", i),
+                at=_path(at + ("deadline_changes", i)),
                 from_date=parse_date(c.get("from")) or dt.date.min,
                 to_date=parse_date(c.get("to")) or dt.date.min,
                 date=parse_day(c.get("at"), tz) or dt.date.min,
@@ -434,7 +505,7 @@ def _action(raw: dict[str, Any], index: int, default_created: dt.date | None, tz
         ),
         owner_changes=tuple(
             OwnerChange(
-                at=at + ("owner_changes", i),
+                at=_path(at + ("owner_changes", i)),
                 from_owner=_text(c, "from") or "",
                 to_owner=_text(c, "to") or "",
                 date=parse_day(c.get("at"), tz) or dt.date.min,
@@ -444,7 +515,7 @@ def _action(raw: dict[str, Any], index: int, default_created: dt.date | None, tz
         ),
         escalations=tuple(
             Escalation(
-                at=at + ("escalations", i),
+                at=_path(at + ("escalations", i)),
                 to=_text(e, "to") or "",
                 date=parse_day(e.get("at"), tz) or dt.date.min,
                 reason=_text(e, "reason"),
@@ -454,21 +525,27 @@ def _action(raw: dict[str, Any], index: int, default_created: dt.date | None, tz
         ),
         tracker_url=_text(tracker, "url") if isinstance(tracker, dict) else None,
         waivers=_waivers(raw, at + ("waivers",)),
-        raw=raw,
-        unknown=frozenset(unknown),
+        origin=origin,
+        unknown=_frozen(unknown),
     )
 
 
 _REQUIRED = ("schema_version", "id", "title", "severity", "status", "owner", "actions")
 
 
-def build_postmortem(path: str, raw: dict[str, Any], tz: dt.tzinfo, invalid: Iterable[DataPath] = ()) -> Postmortem:
+def build_postmortem(
+    path: str, raw: dict[str, Any], tz: dt.tzinfo, invalid: Iterable[DataPath] = (), source: Source | None = None
+) -> Postmortem:
     """The typed postmortem of a document whose top level is a mapping with a usable ``id``.
 
     ``invalid`` holds the data paths the schema refused (a missing key is the path it would
-    have): those values are unknown in the model, and everything else is kept.
+    have): those values are unknown in the model, and everything else is kept. With ``source``
+    (where ``raw`` came from, able to give it again) the model does not hold ``raw`` itself:
+    ``Postmortem.raw`` and ``Action.raw`` read it again from there when asked.
     """
+    invalid = tuple(invalid)
     data, unknown, action_unknown = _split_unknown(raw, invalid)
+    origin = Origin(data) if source is None else Origin(None, source, invalid)
     unknown |= {key for key in _REQUIRED if key not in data}
     inc = data.get("incident")
     inc = inc if isinstance(inc, dict) else {}
@@ -506,7 +583,7 @@ def build_postmortem(path: str, raw: dict[str, Any], tz: dt.tzinfo, invalid: Ite
         executive_sponsor=_text(data, "executive_sponsor"),
         approvers=tuple(
             Approval(
-                at=("approvers", i),
+                at=_path(("approvers", i)),
                 person=_text(a, "person") or "",
                 decision=_text(a, "decision") or "",
                 date=parse_moment(a.get("at"), tz) or started,
@@ -514,20 +591,20 @@ def build_postmortem(path: str, raw: dict[str, Any], tz: dt.tzinfo, invalid: Ite
             for i, a in _items(data, "approvers")
         ),
         contributing_factors=tuple(
-            Factor(at=("contributing_factors", i), id=_text(f, "id") or "", category=_text(f, "category") or "", description=_text(f, "description"))
+            Factor(at=_path(("contributing_factors", i)), id=_text(f, "id") or "", category=_text(f, "category") or "", description=_text(f, "description"))
             for i, f in _items(data, "contributing_factors")
         ),
         related_incidents=tuple(
-            Link(at=("related_incidents", i), id=_text(r, "id") or "", relation=_text(r, "relation") or "")
+            Link(at=_path(("related_incidents", i)), id=_text(r, "id") or "", relation=_text(r, "relation") or "")
             for i, r in _items(data, "related_incidents")
         ),
         reviews=tuple(
-            Review(at=("reviews", i), date=parse_date(r.get("date")) or dt.date.min, attendees=_texts(r, "attendees"))
+            Review(at=_path(("reviews", i)), date=parse_date(r.get("date")) or dt.date.min, attendees=_texts(r, "attendees"))
             for i, r in _items(data, "reviews")
         ),
         mitigation_timeline=tuple(
             TimelineEntry(
-                at=("mitigation_timeline", i),
+                at=_path(("mitigation_timeline", i)),
                 date=parse_day(m.get("at"), tz) or dt.date.min,
                 plan=_text(m, "plan") or "",
                 by=_text(m, "by") or "",
@@ -536,11 +613,11 @@ def build_postmortem(path: str, raw: dict[str, Any], tz: dt.tzinfo, invalid: Ite
         ),
         waivers=_waivers(data, ("waivers",)),
         actions=tuple(
-            _action(a, i, default_created, tz, set(action_unknown.get(i, ())))
+            _action(a, i, default_created, tz, set(action_unknown.get(i, ())), origin)
             for i, a in _items(data, "actions")
         ),
-        raw=data,
-        unknown=frozenset(unknown),
+        origin=origin,
+        unknown=_frozen(unknown),
     )
 
 

@@ -155,7 +155,11 @@ def load_repository(
             # which nothing could be attached to, has no model.
             data = loaded.data
             if isinstance(data, dict) and isinstance(data.get("id"), str) and not any(p[:1] == ("id",) for p in refused):
-                document.postmortem = build_postmortem(rel, data, tz, refused)
+                document.postmortem = build_postmortem(rel, data, tz, refused, source=loaded)
+            # From here on the model and the ids are what the run reads of every file; the plain
+            # data, several times their size, is kept packed for the few checks that read it.
+            document.ids  # noqa: B018 - computed while the data is at hand
+            loaded.pack()
     corpus = Corpus(documents)
     for pm in corpus.postmortems:
         corpus.by_id.setdefault(pm.id, pm)

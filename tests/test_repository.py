@@ -192,3 +192,32 @@ def test_no_roster_file_is_no_roster(repo: Path) -> None:
     (repo / "people.yaml").unlink()
     policy = load_policy(repo)
     assert load_repository(repo, policy, discover(repo, policy)).roster is None
+
+
+def test_a_loaded_repository_holds_plain_data_packed_and_gives_the_same_data_back(tmp_path: Path) -> None:
+    # One file valid, one with a value the schema refuses (the model's data leaves it out).
+    broken = postmortem("PM-2026-002").replace("severity: SEV-3", "severity: [SEV-3]", 1)
+    assert broken != postmortem("PM-2026-002")
+    root = make(
+        tmp_path / "repo",
+        {"people.yaml": ROSTER, "postmortems/PM-2026-001.yaml": postmortem("PM-2026-001"), "postmortems/PM-2026-002.yaml": broken},
+    )
+    from pmcheck.context import raw_ids
+    from pmcheck.loader import load_file
+    from pmcheck.model import build_postmortem, zone
+
+    policy = load_policy(root)
+    files = discover(root, policy)
+    repository = load_repository(root, policy, files, use_cache=False)
+    for document in repository.corpus.documents:
+        fresh = load_file(root, document.path)
+        assert document.loaded._data is None and document.loaded._packed is not None
+        assert document.data == fresh.data
+        assert document.ids == raw_ids(fresh.data)
+        pm = document.postmortem
+        assert pm is not None
+        refused = [("severity",)] if document.path.endswith("002.yaml") else []
+        held = build_postmortem(document.path, fresh.data, zone(policy.timezone), refused)
+        assert pm == held
+        assert pm.raw == held.raw and ("severity" in pm.raw) == (not refused)
+        assert [a.raw for a in pm.actions] == [a.raw for a in held.actions]

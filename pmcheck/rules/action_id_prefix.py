@@ -51,18 +51,13 @@ SCOPE = "raw"
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Violation]:
-    data = doc.data
-    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
-        return
-    pm_id = data["id"]
-    actions = data.get("actions")
-    if not isinstance(actions, list):
+    pm_id, action_ids = doc.ids
+    if pm_id is None:
         return
     prefix = pm_id + "-A"
-    for index, action in enumerate(actions):
-        if not isinstance(action, dict) or not isinstance(action.get("id"), str):
+    for index, action_id in enumerate(action_ids):
+        if action_id is None:
             continue
-        action_id = action["id"]
         rest = action_id[len(prefix):]
         if not (action_id.startswith(prefix) and rest.isdigit()):
             yield Violation(

@@ -71,19 +71,12 @@ def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:
     # One pass to index every id, one pass over the groups: linear in the corpus.
     places: dict[tuple[str, str], list[tuple[str, DataPath, str | None]]] = defaultdict(list)
     for doc in corpus.documents:
-        data = doc.data
-        if not isinstance(data, dict):
-            continue
-        pm_id = data.get("id")
-        if isinstance(pm_id, str):
+        pm_id, action_ids = doc.ids
+        if pm_id is not None:
             places[("postmortem", pm_id)].append((doc.path, ("id",), pm_id))
-        actions = data.get("actions")
-        if isinstance(actions, list):
-            for index, action in enumerate(actions):
-                if isinstance(action, dict) and isinstance(action.get("id"), str):
-                    places[("action", action["id"])].append(
-                        (doc.path, ("actions", index, "id"), pm_id if isinstance(pm_id, str) else None)
-                    )
+        for index, action_id in enumerate(action_ids):
+            if action_id is not None:
+                places[("action", action_id)].append((doc.path, ("actions", index, "id"), pm_id))
     for (kind, ident), where in places.items():
         if len(where) < 2:
             continue

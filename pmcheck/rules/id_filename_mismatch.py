@@ -40,16 +40,16 @@ SCOPE = "raw"
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Violation]:
-    data = doc.data
-    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+    pm_id = doc.ids.postmortem
+    if pm_id is None:
         return
     stem = PurePosixPath(doc.path).stem
-    if data["id"] != stem:
+    if pm_id != stem:
         name = PurePosixPath(display_path(doc.path))
         yield Violation(
             CODE,
             ("id",),
-            f"id {data['id']} does not match the file name {name.name}",
-            hint=f"rename the file to {data['id']}{name.suffix} or set `id: {name.stem}`",
-            postmortem=data["id"],
+            f"id {pm_id} does not match the file name {name.name}",
+            hint=f"rename the file to {pm_id}{name.suffix} or set `id: {name.stem}`",
+            postmortem=pm_id,
         )

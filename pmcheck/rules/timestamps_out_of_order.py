@@ -52,7 +52,6 @@ ORDER = ("started_at", "detected_at", "mitigated_at", "resolved_at")
 
 
 def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
-    written = pm.raw.get("incident", {})
     previous: tuple[str, dt.datetime] | None = None
     for key in ORDER:
         stamp: dt.datetime | None = getattr(pm.incident, key)
@@ -60,6 +59,7 @@ def check(pm: Postmortem, ctx: Context) -> Iterator[Violation]:
             continue
         if previous is not None and stamp < previous[1]:
             before = previous[0]
+            written = pm.raw.get("incident", {})
             yield Violation(
                 CODE,
                 ("incident", key),
