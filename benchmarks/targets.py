@@ -16,9 +16,9 @@ children, from ``wait4``), with the wall-time ratio beside it:
   repository, cold and warm, vs ``yamllint ONE.yaml``;
 * ``memory``  -- peak resident memory per postmortem of a cold check at 2,000, 8,000 and 20,000
   postmortems, and CPU time per postmortem at the largest size over the smallest;
-* ``history`` -- ``pmcheck history`` over 5,000 commits, cold and warm cache (the blob summaries),
-  vs ``git log -p -M`` over the same paths (a literal ``postmortems`` pathspec, and the policy's
-  globs as git pathspecs);
+* ``history`` -- ``pmcheck history`` over 5,000 commits, cold and warm cache (blob summaries and
+  each commit's changes), vs ``git log -p -M`` over the same paths (a literal ``postmortems``
+  pathspec, and the policy's globs as git pathspecs); the target compares the warm run;
 * ``render``  -- ``pmcheck render`` vs ``pmcheck check`` in the 2,000-postmortem git repository;
 * ``startup`` -- ``pmcheck --version`` vs ``python -c pass``, and the import time of the
   pre-commit path (``python -X importtime``), with the share of jsonschema, GitPython and Jinja.

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 # A missing git executable must become pmcheck's own one-line error, not an ImportError.
 os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
@@ -280,10 +280,14 @@ class Parsed:
     data: Any = None
 
 
-class SummaryStore(Protocol):
-    """Where blob summaries outlive a run (``pmcheck.cache.SummaryCache``): plain JSON by blob id."""
+T = TypeVar("T")
 
-    def get_value(self, key: str, decode: Callable[[Any], Parsed | None]) -> Parsed | None: ...
+
+class SummaryStore(Protocol):
+    """Where what history derives from git outlives a run (``pmcheck.cache.SummaryCache``):
+    plain JSON under keys that name their content for ever (blob and commit ids)."""
+
+    def get_value(self, key: str, decode: Callable[[Any], T | None]) -> T | None: ...
 
     def put_value(self, key: str, value: Any) -> None: ...
 
@@ -345,13 +349,14 @@ class BlobParser:
 def _summary(value: Any) -> Parsed | None:
     """A kept summary (``[postmortem id, actions by id]``) as ``Parsed``; None unless it has
     exactly the shape ``BlobParser.parse`` keeps."""
-    if not isinstance(value, list) or len(value) != 2:
+    if type(value) is not list or len(value) != 2:
         return None
     pm_id, actions = value
-    if pm_id is not None and not isinstance(pm_id, str) or not isinstance(actions, dict):
+    if pm_id is not None and type(pm_id) is not str or type(actions) is not dict:
         return None
-    if not all(isinstance(action, dict) and action.get("id") == action_id for action_id, action in actions.items()):
-        return None
+    for action_id, action in actions.items():
+        if type(action) is not dict or action.get("id") != action_id:
+            return None
     return Parsed(pm_id, actions)
 
 
@@ -669,24 +674,107 @@ class HistoryReader:
             return 0
         return int(self._wt.repo.git.rev_list("--count", "--no-merges", *arguments).strip() or 0)
 
-    def commits(self, patterns: Iterable[str], since: dt.date | None = None) -> Iterator[Commit]:
+    def commits(
+        self, patterns: Iterable[str], since: dt.date | None = None, store: SummaryStore | None = None
+    ) -> Iterator[Commit]:
         """Commits touching files that match the policy's globs, newest first, in one ``git log``.
 
         The output is parsed while git produces it, so reading blobs and parsing them overlaps
-        with git's own walk. Merge commits show no file changes and are left out.
+        with git's own walk. Merge commits show no file changes and are left out. Given a
+        ``store``, a whole walk keeps each commit's file changes there (see ``_walk``).
         """
         patterns = tuple(patterns)
         arguments = self._log_arguments(patterns, since)
         if arguments is None:
             return
-        for commit in self._log(arguments):
-            files = tuple(kept for kept in (_matching(change, patterns) for change in commit.files) if kept is not None)
-            if files:
-                yield replace(commit, files=files)
+        # A thousand postmortems reappear over thousands of commits: match each path once.
+        matched: dict[str, bool] = {}
 
-    def _log(self, arguments: list[str]) -> Iterator[Commit]:
-        options = ["--raw", "-z", "--no-abbrev", "-M", "--no-color", "--no-ext-diff", "--no-merges"]
-        options.append(f"--format={_COMMIT_MARK}%H%x00%an%x00%ae%x00%aI")
+        def matches(path: str) -> bool:
+            found = matched.get(path)
+            if found is None:
+                found = matched[path] = any(glob_matches(p, path) for p in patterns)
+            return found
+
+        walk = self._walk(arguments, store) if store is not None and since is None else self._log(arguments)
+        for commit in walk:
+            files = tuple(kept for kept in (_matching(change, matches) for change in commit.files) if kept is not None)
+            if not files:
+                continue
+            yield commit if files == commit.files else replace(commit, files=files)
+
+    def _walk(self, arguments: list[str], store: SummaryStore) -> Iterator[Commit]:
+        """The walk of ``_log``, with what each commit changed kept in ``store``.
+
+        A commit id names its tree and its parent for ever, so what it changed under the
+        pathspecs never changes either. Working out those changes (``--raw``: a diff of the
+        postmortem folder for every commit) is most of git's cost; listing the commits alone is
+        a third of it. So once a whole walk is kept, the next lists the commits only, takes what
+        each changed from the store, and asks ``git diff-tree`` about the commits it has not seen.
+        """
+        pathspecs = arguments[arguments.index("--") + 1 :]
+        done = "\0".join(["walk", *pathspecs])
+        if store.get_value(done, _kept_walk) is None:
+            for commit in self._log(arguments):
+                store.put_value(_commit_key(commit.sha, pathspecs), [list(_plain_change(f)) for f in commit.files])
+                yield commit
+            store.put_value(done, True)
+            return
+        listed = list(self._log(arguments, changes=False))
+        kept = {c.sha: store.get_value(_commit_key(c.sha, pathspecs), self._kept_changes) for c in listed}
+        unseen = self._diff_commits([sha for sha, files in kept.items() if files is None], pathspecs)
+        for commit in listed:
+            files = kept[commit.sha]
+            if files is None:
+                files = unseen.get(commit.sha, ())
+                store.put_value(_commit_key(commit.sha, pathspecs), [list(_plain_change(f)) for f in files])
+            yield Commit(commit.sha, commit.author_name, commit.author_email, commit.author_date, files)
+
+    def _kept_changes(self, value: Any) -> tuple[FileChange, ...] | None:
+        """A commit's kept changes, or None unless they have the shape ``_walk`` keeps."""
+        if type(value) is not list:
+            return None
+        out = []
+        for item in value:
+            if type(item) is not list or len(item) != 5:
+                return None
+            status, old_path, new_path, old_blob, new_blob = item
+            if type(status) is not str or len(status) != 1:
+                return None
+            for path in (old_path, new_path):
+                if path is not None and type(path) is not str:
+                    return None
+            for blob in (old_blob, new_blob):
+                if blob is not None and (type(blob) is not str or _object_id(blob) != blob):
+                    return None
+            out.append(FileChange(status, old_path, new_path, old_blob, new_blob))
+        return tuple(out)
+
+    def _diff_commits(self, shas: list[str], pathspecs: list[str]) -> dict[str, tuple[FileChange, ...]]:
+        """What each of ``shas`` changed under ``pathspecs``, as ``_log`` reports it, from one
+        ``git diff-tree --stdin`` (ids go to stdin)."""
+        if not shas:
+            return {}
+        options = ["--stdin", "-r", "--root", "--raw", "-z", "--no-abbrev", "-M", "--no-color", "--no-ext-diff"]
+        process = self._wt.repo.git.diff_tree(*options, "--", *pathspecs, as_process=True, istream=subprocess.PIPE)
+        raw = process.proc
+        out, err = raw.communicate("".join(f"{_checked(sha)}\n" for sha in shas).encode("ascii"))
+        if raw.returncode:
+            raise git_failure("reading the history", err.decode("utf-8", "replace"), self._wt.top)
+        changes: dict[str, list[FileChange]] = {}
+        current: list[FileChange] = []
+        tokens = iter(part.decode("utf-8", "replace") for part in out.split(b"\0"))
+        for raw_token in tokens:
+            token = raw_token.lstrip("\n")
+            if token.startswith(":"):
+                current.append(self._file_change(token, tokens))
+            elif _object_id(token) is not None:
+                current = changes.setdefault(token, [])
+        return {sha: tuple(files) for sha, files in changes.items()}
+
+    def _log(self, arguments: list[str], changes: bool = True) -> Iterator[Commit]:
+        options = ["--raw", "-z", "--no-abbrev", "-M"] if changes else ["-z"]
+        options += ["--no-color", "--no-ext-diff", "--no-merges", f"--format={_COMMIT_MARK}%H%x00%an%x00%ae%x00%aI"]
         process = self._wt.repo.git.log(*options, *arguments, as_process=True)
         try:
             yield from self._parse_log(_tokens(process.stdout))
@@ -731,23 +819,25 @@ class HistoryReader:
                 header = [token[1:], next(tokens, ""), next(tokens, ""), next(tokens, "")]
                 files = []
             elif token.startswith(":"):
-                meta = token[1:].split()
-                status = meta[4][0]
-                old_top = next(tokens, "")
-                new_top = next(tokens, "") if status in "RC" else old_top
-                old_blob, new_blob = _object_id(meta[2]), _object_id(meta[3])
-                files.append(
-                    FileChange(
-                        status,
-                        self._wt.to_root(old_top) if old_blob else None,
-                        self._wt.to_root(new_top) if new_blob else None,
-                        old_blob,
-                        new_blob,
-                    )
-                )
+                files.append(self._file_change(token, tokens))
         commit = done()
         if commit is not None:
             yield commit
+
+    def _file_change(self, token: str, tokens: Iterator[str]) -> FileChange:
+        """One ``--raw -z`` entry: ``token`` (``:modes ids status``) and the paths after it."""
+        meta = token[1:].split()
+        status = meta[4][0]
+        old_top = next(tokens, "")
+        new_top = next(tokens, "") if status in "RC" else old_top
+        old_blob, new_blob = _object_id(meta[2]), _object_id(meta[3])
+        return FileChange(
+            status,
+            self._wt.to_root(old_top) if old_blob else None,
+            self._wt.to_root(new_top) if new_blob else None,
+            old_blob,
+            new_blob,
+        )
 
     def blob(self, object_id: str) -> bytes | None:
         return self.blobs([object_id])[object_id]
@@ -757,14 +847,27 @@ class HistoryReader:
         return self._reader.blobs(object_ids)
 
 
-def _matching(change: FileChange, patterns: tuple[str, ...]) -> FileChange | None:
-    """``change`` as a log limited to the globs would report it, or None when it is outside them.
+def _commit_key(sha: str, pathspecs: list[str]) -> str:
+    return "\0".join(["commit", sha, *pathspecs])
+
+
+def _plain_change(change: FileChange) -> tuple[str, str | None, str | None, str | None, str | None]:
+    return (change.status, change.old_path, change.new_path, change.old_blob, change.new_blob)
+
+
+def _kept_walk(value: Any) -> bool | None:
+    return True if value is True else None
+
+
+def _matching(change: FileChange, matches: Callable[[str], bool]) -> FileChange | None:
+    """``change`` as a log limited to the globs (``matches``) would report it, or None when it
+    is outside them.
 
     git pairs a rename only between two paths its pathspec admits, so a rename between a path
     the globs match and one they do not is, under the globs, a deletion or an addition.
     """
-    old = change.old_path is not None and any(glob_matches(p, change.old_path) for p in patterns)
-    new = change.new_path is not None and any(glob_matches(p, change.new_path) for p in patterns)
+    old = change.old_path is not None and matches(change.old_path)
+    new = change.new_path is not None and matches(change.new_path)
     if old and new or (change.status not in "RC" and (old or new)):
         return change
     if old:

@@ -129,7 +129,7 @@ def load_history(
             commits = 0
             walked = 0
             batch: list[Commit] = []
-            for commit in reader.commits(policy.postmortems, since):
+            for commit in reader.commits(policy.postmortems, since, store):
                 walked += 1
                 if since is not None and local_date(commit.author_date, tz) < since:
                     continue

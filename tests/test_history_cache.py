@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -306,3 +307,91 @@ def test_check_and_history_keep_their_own_packs(story: GitRepo, capsys: pytest.C
     assert list((story.path / FOLDER).glob("pack-*.pmc"))
     history(capsys, story.path)
     assert list((story.path / FOLDER).glob("pack-*.pmc"))
+
+
+# --- what each commit changed -----------------------------------------------------------------
+
+
+class Walks:
+    """How history asked git for its commits: full ``--raw`` walks, and commits diffed alone."""
+
+    def __init__(self) -> None:
+        self.raw = 0
+        self.listed = 0
+        self.diffed: list[str] = []
+
+
+@pytest.fixture
+def walks(monkeypatch: pytest.MonkeyPatch) -> Walks:
+    counter = Walks()
+    log, diff = pmgit.HistoryReader._log, pmgit.HistoryReader._diff_commits
+
+    def logging(self: pmgit.HistoryReader, arguments: list[str], changes: bool = True) -> Iterator[pmgit.Commit]:
+        if changes:
+            counter.raw += 1
+        else:
+            counter.listed += 1
+        return log(self, arguments, changes)
+
+    def diffing(self: pmgit.HistoryReader, shas: list[str], pathspecs: list[str]) -> dict[str, tuple[pmgit.FileChange, ...]]:
+        counter.diffed.extend(shas)
+        return diff(self, shas, pathspecs)
+
+    monkeypatch.setattr(pmgit.HistoryReader, "_log", logging)
+    monkeypatch.setattr(pmgit.HistoryReader, "_diff_commits", diffing)
+    return counter
+
+
+def test_a_warm_walk_lists_the_commits_without_diffing_them(
+    story: GitRepo, capsys: pytest.CaptureFixture[str], walks: Walks
+) -> None:
+    expected = history(capsys, story.path, "--no-cache")
+    assert history(capsys, story.path) == expected
+    assert (walks.raw, walks.listed) == (2, 0)
+    assert history(capsys, story.path) == expected
+    assert (walks.raw, walks.listed, walks.diffed) == (2, 1, [])
+
+
+def test_only_new_commits_are_diffed(story: GitRepo, capsys: pytest.CaptureFixture[str], walks: Walks) -> None:
+    history(capsys, story.path)
+    story.move(RENAMED, "postmortems/archive/PM-2026-001.yaml")
+    story.replace("postmortems/archive/PM-2026-001.yaml", "owner: femi.ade\n", "owner: dana.kim\n")
+    first = story.commit("Archive, and hand A2 over without a record", date="2026-06-15T08:00:00+00:00")
+    story.replace("postmortems/archive/PM-2026-001.yaml", "due: 2026-07-29", "due: 2026-08-05")
+    second = story.commit("Slip A1", date="2026-06-16T08:00:00+00:00")
+    out = history(capsys, story.path)
+    assert sorted(walks.diffed) == sorted([first, second])
+    assert out == history(capsys, story.path, "--no-cache")
+    assert "dana.kim" in out and "2026-08-05" in out
+    walks.diffed = []
+    assert history(capsys, story.path) == out
+    assert walks.diffed == []
+
+
+def _swap_blobs(root: Path, key: bytes) -> None:
+    """Rewrite every kept commit to claim its change went the other way, signed with ``key``."""
+
+    def forge(name: str, mac: bytes, body: bytes) -> tuple[str, bytes, bytes]:
+        if body.startswith(b'[["'):
+            changes = [[status, old, new, after, before] for status, old, new, before, after in json.loads(body)]
+            body = json.dumps(changes, separators=(",", ":")).encode()
+        return name, signed(key, name, body), body
+
+    rewrite_records(root, forge)
+
+
+def test_a_commit_planted_without_the_users_key_is_ignored(
+    story: GitRepo, capsys: pytest.CaptureFixture[str], walks: Walks
+) -> None:
+    expected = history(capsys, story.path, "--no-cache")
+    history(capsys, story.path)
+    _swap_blobs(story.path, b"an attacker's guess at the key.!")
+    assert history(capsys, story.path) == expected
+    assert walks.raw == 3  # nothing kept is genuine, not even that a walk was kept
+
+
+def test_the_commit_signature_really_is_checked(story: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    expected = history(capsys, story.path)
+    _swap_blobs(story.path, user_key())
+    swapped = history(capsys, story.path)
+    assert swapped != expected and "2026-07-22 -> 2026-07-15" in swapped
