@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from pmcheck.cli import main
-from pmcheck.history import Change, History, ProgressBar, load_history, render_text
+from pmcheck.display import inert_json
+from pmcheck.history import Change, History, ProgressBar, change_record, load_history, render_json, render_text
 from pmcheck.loader import Limits
 from pmcheck.policy import load_policy
 from tests.gitrepo import GitRepo, git_env
@@ -216,3 +217,27 @@ def test_changes_sort_by_time() -> None:
         return Change(stamp, stamp.date(), "c", "p", "PM-2026-001", "PM-2026-001-A1", "due", "a", "b", False, "x", "y")
 
     assert sorted([at(3), at(1), at(2)]) == [at(1), at(2), at(3)]
+
+
+def test_json_is_written_byte_for_byte_as_json_dumps_writes_it() -> None:
+    stamp = dt.datetime(2026, 6, 5, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    odd = Change(
+        stamp, stamp.date(), "a" * 40, 'postmortems/"q"\\x.yaml', "", "PM-2026-001-A1", "due",
+        "2026-07-15", "2026-07-22", False, 'Zoë "Z" \x01\u2028\u202e\ud800', "z@example.com",
+    )
+    plain = Change(stamp, stamp.date(), "b" * 40, "p.yaml", "PM-2026-001", "PM-2026-001-A2", "owner", "bo", "femi", True, "B", "b@x")
+    for history in (History(shallow=False), History(shallow=False, changes=(odd, plain), commits=2)):
+        for since in (None, dt.date(2026, 1, 1)):
+            payload = {
+                "version": 1,
+                "since": since.isoformat() if since else None,
+                "changes": [change_record(c) for c in history.changes],
+                "summary": {
+                    "commits": history.commits,
+                    "changes": len(history.changes),
+                    "unrecorded": len(history.unrecorded),
+                    "by_field": {f: sum(1 for c in history.changes if c.field == f) for f in ("due", "owner")},
+                },
+            }
+            expected = inert_json(json.dumps(payload, indent=2, ensure_ascii=False)) + "\n"
+            assert render_json(history, since) == expected
