@@ -324,11 +324,13 @@ def _path(path: DataPath) -> DataPath:
     return _PATHS.setdefault(path, path)
 
 
+def _shared(value: Any) -> Any:
+    return intern(value) if type(value) is str and len(value) <= _SHARED_TEXT else value
+
+
 def _text(record: dict[str, Any], key: str) -> str | None:
     value = record.get(key)
-    if not isinstance(value, str):
-        return None
-    return intern(value) if len(value) <= _SHARED_TEXT and type(value) is str else value
+    return _shared(value) if isinstance(value, str) else None
 
 
 def _items(record: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
@@ -341,7 +343,7 @@ def _items(record: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]
 
 def _texts(record: dict[str, Any], key: str) -> tuple[str, ...]:
     value = record.get(key)
-    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
+    return tuple(_shared(v) for v in value if isinstance(v, str)) if isinstance(value, list) else ()
 
 
 def _field(record: dict[str, Any], path: DataPath) -> str:
@@ -453,7 +455,7 @@ def _action(
         type=_text(raw, "type") or "",
         priority=_text(raw, "priority") or "",
         priority_rationale=_text(raw, "priority_rationale"),
-        owner_raw=raw.get("owner"),
+        owner_raw=_shared(raw.get("owner")),
         team=_text(raw, "team"),
         created=created or default_created or dt.date.min,
         created_given=created is not None,
