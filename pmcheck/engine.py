@@ -17,7 +17,7 @@ from pmcheck.display import display_path, without_surrogates
 from pmcheck.findings import Finding, Result, Violation
 from pmcheck.policy import Policy, find_root, load_policy
 from pmcheck.reads import Reads, visible, visible_corpus
-from pmcheck.repository import Repository, discover, load_repository, select
+from pmcheck.repository import Repository, collector_paused, discover, load_repository, select
 from pmcheck.rules import REGISTRY, undecided_non_completion
 
 
@@ -122,6 +122,7 @@ class _CurrentData(Mapping[str, Any]):
         return len(self._documents)
 
 
+@collector_paused()
 def run_check(options: CheckOptions) -> Result:
     """Run ``pmcheck check`` and return its result (raises PmcheckError for exit-2 problems)."""
     root, policy = load_context(options.repo, options.config, options.paths[0] if options.paths else None)

@@ -31,7 +31,7 @@ from pmcheck.files import LOG_LIMIT, Refused, read_bytes, refuse_symlinks, write
 from pmcheck.findings import Finding, Severity, Violation
 from pmcheck.policy import Policy
 from pmcheck.reporters.text import finding_lines, shown_path
-from pmcheck.repository import discover, load_repository
+from pmcheck.repository import collector_paused, discover, load_repository
 from pmcheck.sandbox import ENV_OPTIONS, TemplateFailure, render_repository_template
 from pmcheck.view import History, LogView, build_view, marker
 
@@ -101,6 +101,7 @@ def render_log(view: LogView, root: Path, policy: Policy) -> str:
     return text
 
 
+@collector_paused()
 def build_log(
     root: Path,
     policy: Policy,
