@@ -310,6 +310,8 @@ class BlobParser:
         self._limits = limits
         self._store = store
         self._parsed: dict[tuple[str, bool], Parsed] = {}
+        # The id lines and action items of the blobs parsed so far, by text.
+        self._pieces: dict[str, Any] = {}
 
     def __len__(self) -> int:
         return len(self._parsed)
@@ -337,7 +339,7 @@ class BlobParser:
         """Blob ``blob_id`` (content ``raw``, read by ``BlobReader``), parsed once."""
         parsed = self._parsed.get((blob_id, whole))
         if parsed is None:
-            data = _parse(raw, path, self._limits, whole)
+            data = _parse(raw, path, self._limits, whole, self._pieces)
             pm_id = data.get("id") if isinstance(data, dict) else None
             parsed = Parsed(pm_id if isinstance(pm_id, str) else None, actions_by_id(data), data if whole else None)
             self._parsed[blob_id, whole] = parsed
@@ -360,14 +362,19 @@ def _summary(value: Any) -> Parsed | None:
     return Parsed(pm_id, actions)
 
 
-def _parse(raw: bytes | None, path: str, limits: Limits, whole: bool) -> Any:
-    """A blob's YAML as plain data; with ``whole=False`` possibly only its id and actions."""
+def _parse(raw: bytes | None, path: str, limits: Limits, whole: bool, pieces: dict[str, Any] | None = None) -> Any:
+    """A blob's YAML as plain data; with ``whole=False`` possibly only its id and actions (each
+    action parsed once per distinct text when given ``pieces``, the memo of those texts)."""
     if raw is None:
         return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return None
+    if not whole and pieces is not None:
+        data = _essentials_by_piece(text, path, limits, pieces)
+        if data is not None:
+            return data
     part = None if whole else _essentials(text)
     if part is not None:
         loaded = load_text(part, path, limits)
@@ -394,6 +401,75 @@ def _essentials(text: str) -> str | None:
     while end < len(lines) and (not lines[end][:1].strip() or lines[end][0] in "#-"):
         end += 1
     return lines[ids[0]] + "".join(lines[starts[0]:end])
+
+
+_UNLOADABLE = object()
+
+
+def _essentials_by_piece(text: str, path: str, limits: Limits, pieces: dict[str, Any]) -> dict[str, Any] | None:
+    """What the ``_essentials`` text loads to, built from its pieces: the ``id:`` line and each
+    item of the ``actions:`` block, each piece loaded once per distinct text (``pieces``).
+
+    A commit usually changes one action of a postmortem; the other actions of the new version
+    are then the same text as in the old one, and are not parsed again. A block sequence split
+    at its items loads to the same items, one at a time. Anything out of the ordinary (an
+    ``actions:`` line with more on it, a line at or left of the items that starts none, a tab,
+    a line break other than ``\\n``, a piece that does not load to exactly one item) gives
+    None, and the caller loads the ``_essentials`` text as before.
+    """
+    lines = text.splitlines(keepends=True)
+    if any(not line.endswith("\n") for line in lines[:-1]):
+        return None
+    starts = [n for n, line in enumerate(lines) if line.startswith("actions:")]
+    ids = [n for n, line in enumerate(lines) if line.startswith("id:")]
+    if len(starts) != 1 or len(ids) != 1 or lines[starts[0]].rstrip() != "actions:":
+        return None
+    items: list[list[str]] = []
+    indent = -1
+    for line in lines[starts[0] + 1 :]:
+        # The block ends where _essentials ends it.
+        if line[:1].strip() and line[0] not in "#-":
+            break
+        content = line.lstrip(" ")
+        if not content.strip() or content.startswith("#"):
+            if items:
+                items[-1].append(line)
+            continue
+        column = len(line) - len(content)
+        if content[0] == "\t":
+            return None
+        starts_item = content.startswith("- ") or content.rstrip() == "-"
+        if indent < 0 and starts_item:
+            indent = column
+        if column == indent and starts_item:
+            items.append([line])
+        elif column > indent >= 0:
+            items[-1].append(line)
+        else:
+            return None
+    if not items:
+        return None
+    # An item alone is one level less deep than within the file: keep the file's bound.
+    bound = replace(limits, max_depth=limits.max_depth - 1)
+    head = _load_piece(lines[ids[0]], path, bound, pieces)
+    if not isinstance(head, dict) or list(head) != ["id"]:
+        return None
+    actions = []
+    for item in items:
+        loaded = _load_piece("".join(item), path, bound, pieces)
+        if not isinstance(loaded, list) or len(loaded) != 1:
+            return None
+        actions.append(loaded[0])
+    return {"id": head["id"], "actions": actions}
+
+
+def _load_piece(text: str, path: str, limits: Limits, pieces: dict[str, Any]) -> Any:
+    """``text`` loaded (memoised in ``pieces``); ``_UNLOADABLE`` when it does not load."""
+    found = pieces.get(text)
+    if found is None:
+        loaded = load_text(text, path, limits)
+        found = pieces[text] = loaded.data if loaded.ok else _UNLOADABLE
+    return found
 
 
 def actions_by_id(data: Any) -> dict[str, Mapping[str, Any]]:

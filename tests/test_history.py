@@ -118,9 +118,9 @@ def test_each_blob_is_parsed_once(story: GitRepo, monkeypatch: pytest.MonkeyPatc
     seen: list[int] = []
     original = git._parse
 
-    def counting(data: bytes | None, name: str, limits: Limits, whole: bool) -> object:
+    def counting(data: bytes | None, name: str, limits: Limits, whole: bool, pieces: dict[str, object] | None = None) -> object:
         seen.append(hash(data))
-        return original(data, name, limits, whole)
+        return original(data, name, limits, whole, pieces)
 
     # The one blob parser (pmcheck.git.BlobParser) is history's too.
     monkeypatch.setattr(git, "_parse", counting)

@@ -91,9 +91,9 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> Reads:
         counter.fetched.extend(ids)
         return fetch(self, ids)
 
-    def parsing(raw: bytes | None, path: str, limits: Limits, whole: bool) -> object:
+    def parsing(raw: bytes | None, path: str, limits: Limits, whole: bool, pieces: dict[str, object] | None = None) -> object:
         counter.parsed += 1
-        return parse(raw, path, limits, whole)
+        return parse(raw, path, limits, whole, pieces)
 
     monkeypatch.setattr(pmgit.BlobReader, "blobs", fetching)
     monkeypatch.setattr(pmgit, "_parse", parsing)
