@@ -44,3 +44,20 @@ def test_building_the_model_never_changes_the_loaded_document(path: Path) -> Non
     refused = [e.refused for e in iter_schema_errors(validator(), data) if e.refused is not None]
     build_postmortem(path.name, data, dt.timezone.utc, refused)
     assert data == before
+
+
+def test_a_failing_action_is_split_by_its_own_members_with_the_same_errors() -> None:
+    check = validator()
+    from pmcheck.schema.fastpath import subtree_plan
+
+    plan = subtree_plan(check)
+    assert plan is not None and plan.members["actions"].item_plan is not None
+    data = load_text((TESTS / "rules" / "example_base.yaml").read_text(), "pm.yaml").data
+    action = data["actions"][0]
+    # A conditional (done without completed_at), a bad enum, an unknown key, a bad nested item.
+    action.update(status="done", priority="P9", colour="red", evidence=[{"type": 3}])
+    data["actions"].append("not an action")
+    full = sorted((tuple(map(str, e.absolute_path)), str(e.validator), e.message) for e in check.iter_errors(data))
+    split = sorted((tuple(map(str, e.absolute_path)), str(e.validator), e.message) for e in _errors(check, data))
+    assert len(full) >= 5
+    assert split == full

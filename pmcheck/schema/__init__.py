@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from pmcheck.findings import DataPath
-from pmcheck.schema.fastpath import fast_check, subtree_plan
+from pmcheck.schema.fastpath import Plan, fast_check, subtree_plan
 from pmcheck.schema.formats import is_date, is_date_time
 from pmcheck.schema.loading import (
     SCHEMA_NAMES,
@@ -80,6 +80,10 @@ def _errors(validator: SchemaValidator, data: Any) -> list[ValidationError]:
         return list(validator.iter_errors(data))
     # `descend` is how jsonschema's own keywords validate a subschema (refs resolve in the root).
     descend: Callable[..., Iterable[ValidationError]] = getattr(validator.jsonschema, "descend")
+    return _planned_errors(descend, data, plan)
+
+
+def _planned_errors(descend: Callable[..., Iterable[ValidationError]], data: dict[str, Any], plan: Plan) -> list[ValidationError]:
     errors = list(descend(data, plan.shallow))
     for key, value in data.items():
         member = plan.members.get(key)
@@ -89,7 +93,11 @@ def _errors(validator: SchemaValidator, data: Any) -> list[ValidationError]:
             shallow = {k: v for k, v in member.schema.items() if k != "items"}
             errors += _prefixed(descend(value, shallow), (key,))
             for index, item in enumerate(value):
-                if not member.item_check(item):
+                if member.item_check(item):
+                    continue
+                if member.item_plan is not None and isinstance(item, dict):
+                    errors += _prefixed(_planned_errors(descend, item, member.item_plan), (key, index))
+                else:
                     errors += _prefixed(descend(item, member.item_schema), (key, index))
         else:
             errors += _prefixed(descend(value, member.schema), (key,))

@@ -304,7 +304,8 @@ def fast_check(validator: SchemaValidator) -> _Check | None:
 # Where a document fails. jsonschema's full `iter_errors` costs far more than the fast path, so
 # a document that fails is not walked whole: the fast path finds the top-level members (and the
 # items of a top-level list) that fail, and only those subtrees, plus the top level's own
-# keywords (required keys, unknown keys, conditions), go through jsonschema.
+# keywords (required keys, unknown keys, conditions), go through jsonschema. A failing list item
+# that is itself a plain object schema (an action) is split the same way, one level down.
 
 
 @dataclass(frozen=True)
@@ -315,6 +316,8 @@ class Member:
     schema: Any
     item_check: _Check | None = None
     item_schema: Any = None
+    # The items' own plan when their schema is (a reference to) a plain object schema.
+    item_plan: Plan | None = None
 
 
 @dataclass(frozen=True)
@@ -345,20 +348,36 @@ def subtree_plan(validator: SchemaValidator) -> Plan | None:
     return plan
 
 
-def _plan(schema: Any) -> Plan | None:
+def _local_target(root: dict[str, Any], schema: Any) -> Any:
+    """What a schema that is only ``{"$ref": "#/$defs/name"}`` refers to, else None."""
+    if not isinstance(schema, dict) or set(schema) - _ANNOTATIONS != {"$ref"}:
+        return None
+    ref = schema["$ref"]
+    if not isinstance(ref, str) or not ref.startswith("#/$defs/") or "/" in ref[8:] or "~" in ref or "%" in ref:
+        return None
+    defs = root.get("$defs")
+    return defs.get(ref[8:]) if isinstance(defs, dict) else None
+
+
+def _plan(schema: Any, root: dict[str, Any] | None = None) -> Plan | None:
+    """The plan of an object schema; ``root`` is the document it lives in when it is not the root
+    (its own references resolve there, and its items are not split any further)."""
     if not isinstance(schema, dict) or schema.get("type") != "object" or not isinstance(schema.get("properties"), dict):
         return None
     keywords = {k for k in schema if k not in _ANNOTATIONS and not k.startswith("x-")}
     if not keywords <= _ROOT_KEYWORDS:
         return None
-    compiler = _FastCompiler(schema)
+    compiler = _FastCompiler(root if root is not None else schema)
     members: dict[str, Member] = {}
     for key, sub in schema["properties"].items():
-        item_check = item_schema = None
+        item_check = item_schema = item_plan = None
         if isinstance(sub, dict) and "items" in sub and "prefixItems" not in sub:
             item_schema = sub["items"]
             item_check = compiler.compile(item_schema)
-        members[key] = Member(compiler.compile(sub), sub, item_check, item_schema)
+            if root is None:
+                target = _local_target(schema, item_schema)
+                item_plan = _plan(target, schema) if target is not None else None
+        members[key] = Member(compiler.compile(sub), sub, item_check, item_schema, item_plan)
     # The top level's own keywords, with every property accepted as it is (each is checked apart).
     shallow = {k: v for k, v in schema.items() if k != "properties"}
     shallow["properties"] = {key: True for key in schema["properties"]}
