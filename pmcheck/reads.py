@@ -25,7 +25,7 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pmcheck.context import Corpus, Document
+from pmcheck.context import Corpus
 from pmcheck.model import Action, Postmortem
 
 
@@ -98,7 +98,9 @@ def visible_corpus(corpus: Corpus, reads: Reads) -> Corpus:
     if not any(pm.unknown or any(a.unknown for a in pm.actions) for pm in corpus.postmortems):
         return corpus
     documents = [
-        Document(d.path, d.loaded, visible(d.postmortem, reads) if d.postmortem is not None else None)
+        # replace keeps what the document knows of its raw ids (reading them again means
+        # unpacking the data)
+        dataclasses.replace(d, postmortem=visible(d.postmortem, reads) if d.postmortem is not None else None)
         for d in corpus.documents
     ]
     view = Corpus(documents, whole=corpus)
