@@ -48,6 +48,9 @@ from pmcheck import __version__
 from pmcheck.files import CACHE_FOLDER, write_atomically
 from pmcheck.loader import ROW_WIDTH, Loaded, Problem, Spans
 from pmcheck.schema import SchemaError
+from pmcheck.summary import Summary
+from pmcheck.summary import from_plain as summary_from_plain
+from pmcheck.summary import to_plain as summary_to_plain
 
 FOLDER = CACHE_FOLDER
 ENV_FOLDER = "PMCHECK_CACHE_DIR"
@@ -60,6 +63,10 @@ MAX_ENTRY_BYTES = 1024 * 1024 * 1024
 MAX_PACKS = 8
 COMPACT_SLACK_BYTES = 1024 * 1024
 _PACK_PREFIX = "pack-"
+INDEX_NAME = "index.pmc"
+INDEX_FORMAT = b"pmcheck-index 1"
+# Two seconds: the coarsest timestamps file systems in use keep (FAT) are that wide.
+RACY_NS = 2_000_000_000
 _PACK_SUFFIX = ".pmc"
 T = TypeVar("T")
 
@@ -98,6 +105,10 @@ class Cache:
         self._fresh: set[str] = set()
         self._fresh_bytes = 0
         self._pending: tuple[BinaryIO, str] | None = None
+        # A run that reports on some files only looks up few entries: what it did not use is
+        # still wanted, so it never compacts.
+        self.partial = False
+        self._last_name: tuple[bytes, str] | None = None
 
     def get(self, content: bytes, path: str) -> Entry | None:
         """The entry for a file of these bytes (reported as ``path``), or None."""
@@ -145,7 +156,7 @@ class Cache:
     def flush(self) -> None:
         """Publish the entries ``put`` so far as one pack; silently does nothing when it cannot."""
         live = self._fresh_bytes + sum(len(_record(name, mac, body)) for name, (mac, body) in self._used.items())
-        crowded = len(self._packs) >= MAX_PACKS or self._stored_bytes >= 2 * live + COMPACT_SLACK_BYTES
+        crowded = not self.partial and (len(self._packs) >= MAX_PACKS or self._stored_bytes >= 2 * live + COMPACT_SLACK_BYTES)
         try:
             if crowded and self._packs:
                 if self._pending is None:
@@ -198,12 +209,95 @@ class Cache:
         return index
 
     def _name(self, content: bytes) -> str:
+        # The same bytes are named twice in a row (the entry, then the index record): hash once.
+        last = self._last_name
+        if last is not None and last[0] is content:
+            return last[1]
         digest = hashlib.blake2b(content, digest_size=32).digest()
-        return hashlib.blake2b(self._fingerprint + b"\0" + digest, digest_size=20).hexdigest()
+        name = hashlib.blake2b(self._fingerprint + b"\0" + digest, digest_size=20).hexdigest()
+        self._last_name = (content, name)
+        return name
 
     def _sign(self, name: str, body: bytes) -> bytes:
         # The name is signed with the body: a genuine entry moved to another file's name fails.
         return hmac.new(self._key, name.encode() + b"\0" + body, hashlib.blake2b).hexdigest().encode()
+
+    # --- the repository index ---------------------------------------------------------------
+
+    def content_name(self, content: bytes) -> str:
+        """What the index records of a file's bytes: their entry name under this fingerprint."""
+        return self._name(content)
+
+    def read_index(self) -> dict[str, IndexRecord]:
+        """The index of the last run under this fingerprint (path -> record); empty when there is
+        none, or when it is damaged, forged or another fingerprint's."""
+        raw = _read_entry(self._folder / INDEX_NAME)
+        if raw is None:
+            return {}
+        try:
+            head, mac, body = raw.split(b"\n", 2)
+            if head != INDEX_FORMAT or not hmac.compare_digest(mac, self._sign(INDEX_NAME, body)):
+                return {}
+            stored = json.loads(body)
+            if stored["fingerprint"] != self._fingerprint.decode():
+                return {}
+            written = stored["written"]
+            return {
+                path: IndexRecord(tuple(stat), name, summary_from_plain(path, plain), written)
+                for path, (stat, name, plain) in stored["files"].items()
+            }
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+            return {}
+
+    def write_index(self, records: Mapping[str, IndexRecord], started_ns: int) -> None:
+        """Replace the index with ``records`` (taken by a run that started at ``started_ns``);
+        silently does nothing when it cannot."""
+        body = _dumps(
+            {
+                "fingerprint": self._fingerprint.decode(),
+                "written": started_ns,
+                "files": {
+                    path: [list(record.stat), record.name, summary_to_plain(record.summary)]
+                    for path, record in records.items()
+                },
+            }
+        )
+        try:
+            handle, temporary = tempfile.mkstemp(dir=self._folder, prefix=".tmp-")
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(INDEX_FORMAT + b"\n" + self._sign(INDEX_NAME, body) + b"\n" + body)
+                os.replace(temporary, self._folder / INDEX_NAME)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
+        except OSError:
+            pass
+
+
+@dataclass(frozen=True)
+class IndexRecord:
+    """What the index keeps of one file: its stat signature when its bytes had entry ``name``,
+    and its summary; ``written`` is when the run that recorded it started (nanoseconds)."""
+
+    stat: tuple[int, ...]
+    name: str
+    summary: Summary
+    written: int = 0
+
+    def unchanged(self, stat: tuple[int, ...]) -> bool:
+        """Whether a file with this stat signature certainly still has the recorded bytes.
+
+        A file written within a file-system timestamp tick of the run that recorded it can change
+        again without changing its stat: like git's index, such a racy record is trusted only
+        after its bytes are hashed again.
+        """
+        return stat == self.stat and stat[1] < self.written - RACY_NS
+
+
+def stat_signature(info: os.stat_result) -> tuple[int, ...]:
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
 
 
 def _pack_name(prefix: str = _PACK_PREFIX) -> str:

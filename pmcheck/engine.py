@@ -55,6 +55,8 @@ def run_rules(corpus: Corpus, ctx: Context, documents: Iterable[Document] | None
     targets = list(documents) if documents is not None else corpus.documents
     findings: list[Finding] = []
 
+    partial = corpus.load is not None
+
     def emit(document: Document, v: Violation, default_pm: str | None) -> None:
         doc = by_path.get(v.path, document) if v.path is not None else document
         findings.append(locate(v, doc, doc.postmortem.id if doc.postmortem is not None else default_pm))
@@ -79,6 +81,8 @@ def run_rules(corpus: Corpus, ctx: Context, documents: Iterable[Document] | None
     for rule in rules:
         if rule.scope == "corpus" and rule.check is not None:
             for v in rule.check(visible_corpus(corpus, reads[rule.code]), ctx):
+                if partial and v.path not in by_path:
+                    continue  # a file this run does not report on, nor loaded
                 if v.path is None or v.path not in by_path:
                     raise AssertionError(f"{rule.code}: corpus violations must name their file")
                 emit(by_path[v.path], v, None)
@@ -131,7 +135,11 @@ def run_check(options: CheckOptions) -> Result:
     # The files the run reports on; a file PATH outside the policy's globs is checked too.
     chosen = select(root, all_files, options.paths, policy) if options.paths else all_files
     files = sorted(set(all_files) | set(chosen))
-    repository = load_repository(root, policy, files, use_cache=options.use_cache)
+    # Reporting on some files (pre-commit hands over the changed ones), the others are read from
+    # the cache's index where it can; a pull-request run also judges files that name removed ids,
+    # so it loads every file.
+    some = bool(options.paths) and options.changed_since is None
+    repository = load_repository(root, policy, files, use_cache=options.use_cache, full=set(chosen) if some else None)
     git = collect_git_facts(root, options, repository.corpus)
     if git is not None and git.pull_request:
         reported = [p for p in chosen if p in git.changed_paths]
@@ -208,16 +216,15 @@ def _deleted_actions(corpus: Corpus, ctx: Context) -> list[Finding]:
     if git is None:
         return []
     present = frozenset(_present_ids(corpus))
-    documents: dict[str, Document] = {}
-    for document in corpus.documents:
-        raw_id = _raw_id(document)
-        if raw_id is not None:
-            documents.setdefault(raw_id, document)
+    paths: dict[str, str] = {}
+    for summary in corpus.summaries:
+        if summary.raw_id is not None:
+            paths.setdefault(summary.raw_id, summary.path)
     found: list[Finding] = []
     for dropped in undecided_non_completion.check_deleted(ctx, present):
-        document = documents.get(dropped.postmortem)
-        if document is not None:
-            found.append(locate(dropped.violation, document, dropped.postmortem))
+        path = paths.get(dropped.postmortem)
+        if path is not None:
+            found.append(locate(dropped.violation, corpus.document(path), dropped.postmortem))
         elif dropped.postmortem in git.base_postmortem_paths:
             found.append(finding(dropped.violation, git.base_postmortem_paths[dropped.postmortem], START, dropped.postmortem))
     return found
@@ -226,11 +233,31 @@ def _deleted_actions(corpus: Corpus, ctx: Context) -> list[Finding]:
 def _present_ids(corpus: Corpus) -> set[str]:
     """Every postmortem and action id in the corpus as it is now, valid or not."""
     present: set[str] = set()
-    for document in corpus.documents:
-        pm_id, action_ids = document.ids
-        present.add(pm_id or "")
-        present.update(action_id for action_id in action_ids if action_id is not None)
+    for summary in corpus.summaries:
+        present.add(summary.raw_id or "")
+        present.update(action_id for action_id in summary.raw_action_ids if action_id is not None)
     return present
+
+
+class _CurrentData(Mapping[str, Any]):
+    """Every postmortem file's data as it is now, for git to compare with its base; a file the
+    run did not load is loaded when git asks for it (only changed files are asked for)."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self._corpus = corpus
+        self._paths = [summary.path for summary in corpus.summaries]
+
+    def __getitem__(self, path: str) -> Any:
+        if path not in self._corpus.complete.paths:
+            raise KeyError(path)
+        document = self._corpus.document(path)
+        return document.data if document.loaded.ok else None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
 
 
 def _naming_removed_ids(corpus: Corpus, git: GitFacts, reported: set[str]) -> list[str]:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from pmcheck.context import Corpus
 from pmcheck.model import Action, Postmortem
+from pmcheck.summary import Summary
 
 
 @dataclass(frozen=True)
@@ -89,21 +90,38 @@ def visible(pm: Postmortem, reads: Reads) -> Postmortem | None:
     return dataclasses.replace(pm, actions=tuple(kept))
 
 
+def shows(summary: Summary, reads: Reads) -> bool:
+    """Whether ``visible`` would show the postmortem ``summary`` describes (its actions aside)."""
+    if summary.id is None:
+        return False
+    if reads.everything:
+        return not summary.unknown and not summary.action_unknown
+    if touches(summary.unknown, reads.postmortem):
+        return False
+    return not (reads.every_action and touches(summary.action_unknown, reads.every_action))
+
+
 def visible_corpus(corpus: Corpus, reads: Reads) -> Corpus:
     """The corpus as a cross-file rule may see it: each postmortem as ``visible`` makes it.
 
     ``whole`` keeps the full corpus for questions of existence ("is there a postmortem with this
     id?"), which an unknown value elsewhere in that postmortem does not change.
     """
+
+    def shown(pm: Postmortem) -> Postmortem | None:
+        return visible(pm, reads)
+
     if not any(pm.unknown or any(a.unknown for a in pm.actions) for pm in corpus.postmortems):
-        return corpus
+        documents = corpus.documents
+        view = Corpus(documents, dict(corpus.by_id), whole=corpus, shown=shown, shows=lambda summary: shows(summary, reads))
+        return view
     documents = [
         # replace keeps what the document knows of its raw ids (reading them again means
         # unpacking the data)
         dataclasses.replace(d, postmortem=visible(d.postmortem, reads) if d.postmortem is not None else None)
         for d in corpus.documents
     ]
-    view = Corpus(documents, whole=corpus)
+    view = Corpus(documents, whole=corpus, shown=shown, shows=lambda summary: shows(summary, reads))
     for pm in view.postmortems:
         view.by_id.setdefault(pm.id, pm)
     return view

@@ -7,28 +7,35 @@ validator is compiled once per run.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import gc
 import glob
 import os
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from pmcheck import files
-from pmcheck.cache import Cache, Entry, fingerprint, open_cache
+from pmcheck.cache import Cache, Entry, IndexRecord, fingerprint, open_cache, stat_signature
 from pmcheck.context import Corpus, Document
 from pmcheck.errors import UsageError
 from pmcheck.findings import DataPath, Violation
 from pmcheck.loader import DEFAULT_LIMITS, Limits, Loaded, load_bytes, read_source
 from pmcheck.model import build_postmortem, zone
+from pmcheck.summary import Summary
 from pmcheck.people import Roster, load_roster
 from pmcheck.policy import Policy
 from pmcheck.schema import SchemaError, compile_validator, iter_schema_errors, postmortem_schema
 
 if TYPE_CHECKING:
     from pmcheck.schema import SchemaValidator
+
+
+# Up to this many reported files are parsed without looking up their cache entries.
+FEW_FILES = 16
 
 
 @dataclass(frozen=True)
@@ -117,60 +124,142 @@ def load_repository(
     files: Iterable[str],
     limits: Limits = DEFAULT_LIMITS,
     use_cache: bool = True,
+    full: Collection[str] | None = None,
 ) -> Repository:
     """Load, validate and model ``files`` (repo-relative).
 
     With ``use_cache`` what loading and validating a file gives is reused from the result cache
     (``pmcheck.cache``) while the file's bytes and everything they are judged by are unchanged;
     the model, the rules and the decisions always run.
+
+    ``full`` names the files a run reports on, when it reports on some only: every other file
+    whose summary the cache's index holds for its current bytes is not loaded; cross-file rules
+    read its summary (``pmcheck.summary``), and a rule that needs its postmortem loads it then.
     """
     roster = load_roster(root, policy.people)
     schema = postmortem_schema(list(policy.severities), list(policy.priorities), policy.failure_modes)
     validator = compile_validator(schema)
     cache = open_cache(root, fingerprint(policy.raw, roster, schema, limits)) if use_cache else None
-    tz = zone(policy.timezone)
+    loader = _Loader(root, limits, validator, zone(policy.timezone))
+    started = time.time_ns()
+    # A few reported files are parsed directly: cheaper than reading every pack for their entries.
+    files = list(files)
+    if full is not None and not set(files) - set(full):
+        full = None  # every file is reported on
+    targets_cache = cache
+    if cache is not None and full is not None:
+        cache.partial = True
+        if len(full) <= FEW_FILES:
+            targets_cache = None
+    index = cache.read_index() if cache is not None else {}
+    records: dict[str, IndexRecord] = {}
+    # Whether the index on disk differs from what this run saw (or holds racy records).
+    stale = False
     documents: list[Document] = []
+    summaries: list[Summary] = []
     issues: list[LoadIssue] = []
     with collector_paused(), _published(cache):
         for rel in files:
-            loaded, schema_errors = _load_and_validate(root, rel, limits, validator, cache)
-            document = Document(rel, loaded)
+            stat = _stat(root, rel)
+            if full is not None and cache is not None and rel not in full:
+                record = index.get(rel)
+                if record is not None and stat is not None and _still(record, stat, root, rel, limits, cache):
+                    stale = stale or not record.unchanged(stat)
+                    records[rel] = IndexRecord(stat, record.name, record.summary)
+                    summaries.append(record.summary)
+                    continue
+            document, content = loader.load(rel, targets_cache if full is not None and rel in full else cache, issues)
             documents.append(document)
-            for problem in loaded.problems:
-                issues.append(
-                    LoadIssue(rel, problem.code, problem.message, problem.hint, problem.line, problem.column, problem.line, problem.column)
-                )
-            if schema_errors is None:
-                continue
-            refused: list[DataPath] = []
-            for error in schema_errors:
-                # At the value for an error in the value; at the key or the mapping for a key.
-                where = loaded.spans.locate if error.refused is None or error.missing else loaded.spans.locate_value
-                line, column, end_line, end_column = where(error.at)
-                issues.append(LoadIssue(rel, error.code, error.message, error.hint, line, column, end_line, end_column, error.at))
-                if error.refused is not None:
-                    refused.append(error.refused)
-            # A schema error hides nothing else: the model holds everything valid, and what the
-            # schema refused is unknown there. Only a file without a mapping and a usable id,
-            # which nothing could be attached to, has no model.
-            data = loaded.data
-            if isinstance(data, dict) and isinstance(data.get("id"), str) and not any(p[:1] == ("id",) for p in refused):
-                document.postmortem = build_postmortem(rel, data, tz, refused, source=loaded)
-            # From here on the model and the ids are what the run reads of every file; the plain
-            # data, several times their size, is kept packed for the few checks that read it.
-            document.ids  # noqa: B018 - computed while the data is at hand
-            loaded.pack()
-    corpus = Corpus(documents)
+            summary = document.summary
+            summaries.append(summary)
+            if cache is not None and stat is not None and content is not None:
+                record = IndexRecord(stat, cache.content_name(content), summary)
+                old = index.get(rel)
+                stale = stale or old is None or (old.stat, old.name, old.summary) != (stat, record.name, summary) or not old.unchanged(stat)
+                records[rel] = record
+    corpus = Corpus(documents, given_summaries=summaries)
+    if full is not None and len(documents) < len(summaries):
+        corpus.load = loader.document
+        # Waivers act on their postmortem's id: every file sharing a reported file's id is read.
+        ids = {d.postmortem.id for d in documents if d.postmortem is not None}
+        loaded = {d.path for d in documents}
+        for summary in summaries:
+            if summary.id in ids and summary.path not in loaded:
+                documents.append(corpus.document(summary.path))
+        documents.sort(key=lambda d: d.path)
     for pm in corpus.postmortems:
         corpus.by_id.setdefault(pm.id, pm)
+    if cache is not None and (stale or records.keys() != index.keys()):
+        cache.write_index(records, started)
     return Repository(root, policy, roster, corpus, issues)
 
 
+def _stat(root: Path, rel: str) -> tuple[int, ...] | None:
+    try:
+        return stat_signature(os.stat(os.path.join(root, rel)))
+    except (OSError, ValueError):
+        return None
+
+
+def _still(record: IndexRecord, stat: tuple[int, ...], root: Path, rel: str, limits: Limits, cache: Cache) -> bool:
+    """Whether the file still has the bytes ``record`` summarizes (by stat, else by hash)."""
+    if record.unchanged(stat):
+        return True
+    source = read_source(root, rel, limits)
+    return not isinstance(source, Loaded) and cache.content_name(source) == record.name
+
+
+class _Loader:
+    """Loads one file in full: read, parse, validate (through the cache), model."""
+
+    def __init__(self, root: Path, limits: Limits, validator: SchemaValidator, tz: dt.tzinfo) -> None:
+        self._root = root
+        self._limits = limits
+        self._validator = validator
+        self._tz = tz
+
+    def document(self, rel: str) -> Document:
+        """The document of a file no run reports on (a cross-file rule asked for it)."""
+        return self.load(rel, None, [])[0]
+
+    def load(self, rel: str, cache: Cache | None, issues: list[LoadIssue]) -> tuple[Document, bytes | None]:
+        """The document, with its load and schema findings added to ``issues``; and the bytes it
+        was loaded from (None when the file could not be read)."""
+        source = read_source(self._root, rel, self._limits)
+        content = None if isinstance(source, Loaded) else source
+        loaded, schema_errors = _load_and_validate(source, rel, self._limits, self._validator, cache)
+        document = Document(rel, loaded)
+        for problem in loaded.problems:
+            issues.append(
+                LoadIssue(rel, problem.code, problem.message, problem.hint, problem.line, problem.column, problem.line, problem.column)
+            )
+        if schema_errors is None:
+            return document, content
+        refused: list[DataPath] = []
+        for error in schema_errors:
+            # At the value for an error in the value; at the key or the mapping for a key.
+            where = loaded.spans.locate if error.refused is None or error.missing else loaded.spans.locate_value
+            line, column, end_line, end_column = where(error.at)
+            issues.append(LoadIssue(rel, error.code, error.message, error.hint, line, column, end_line, end_column, error.at))
+            if error.refused is not None:
+                refused.append(error.refused)
+        # A schema error hides nothing else: the model holds everything valid, and what the
+        # schema refused is unknown there. Only a file without a mapping and a usable id,
+        # which nothing could be attached to, has no model.
+        data = loaded.data
+        if isinstance(data, dict) and isinstance(data.get("id"), str) and not any(p[:1] == ("id",) for p in refused):
+            document.postmortem = build_postmortem(rel, data, self._tz, refused, source=loaded)
+        # From here on the model, the ids and the summary are what the run reads of every file;
+        # the plain data, several times their size, is kept packed for the few checks that read it.
+        document.summary  # noqa: B018 - computed while the data is at hand
+        loaded.pack()
+        return document, content
+
+
 def _load_and_validate(
-    root: Path, rel: str, limits: Limits, validator: SchemaValidator, cache: Cache | None
+    source: bytes | Loaded, rel: str, limits: Limits, validator: SchemaValidator, cache: Cache | None
 ) -> tuple[Loaded, tuple[SchemaError, ...] | None]:
     """The loaded file and its schema errors (None when it could not be loaded at all)."""
-    source = read_source(root, rel, limits)
     if isinstance(source, Loaded):
         return source, None
     if cache is not None:

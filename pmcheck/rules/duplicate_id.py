@@ -53,12 +53,12 @@ None. Ids are never reused, even after an action is closed or deleted.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 
 from pmcheck.context import Context, Corpus
 from pmcheck.display import display_path
 from pmcheck.findings import NAMED, DataPath, Severity, Violation, first_few
+from pmcheck.summary import Summary
 
 CODE = "PM005"
 NAME = "duplicate-id"
@@ -68,18 +68,27 @@ READS: tuple[str, ...] = ()
 
 
 def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:
-    # One pass to index every id, one pass over the groups: linear in the corpus.
-    places: dict[tuple[str, str], list[tuple[str, DataPath, str | None]]] = defaultdict(list)
-    for doc in corpus.documents:
-        pm_id, action_ids = doc.ids
-        if pm_id is not None:
-            places[("postmortem", pm_id)].append((doc.path, ("id",), pm_id))
-        for index, action_id in enumerate(action_ids):
+    # One pass to index every id, one pass over the groups: linear in the corpus. Only a repeated
+    # id builds its list of places (a check of one file indexes every file of the repository).
+    first: dict[tuple[str, str], tuple[Summary, int]] = {}
+    places: dict[tuple[str, str], list[tuple[str, DataPath, str | None]]] = {}
+
+    def seen(key: tuple[str, str], summary: Summary, index: int) -> None:
+        earlier = first.setdefault(key, (summary, index))
+        if earlier[0] is not summary or earlier[1] != index:
+            where = places.get(key)
+            if where is None:
+                where = places[key] = [_place(key[0], *earlier)]
+            where.append(_place(key[0], summary, index))
+
+    # Every file's ids as written, loaded in full or not (``pmcheck.summary``).
+    for summary in corpus.summaries:
+        if summary.raw_id is not None:
+            seen(("postmortem", summary.raw_id), summary, -1)
+        for index, action_id in enumerate(summary.raw_action_ids):
             if action_id is not None:
-                places[("action", action_id)].append((doc.path, ("actions", index, "id"), pm_id))
+                seen(("action", action_id), summary, index)
     for (kind, ident), where in places.items():
-        if len(where) < 2:
-            continue
 
         def place(i: int) -> str:
             path, at, _ = where[i]
@@ -98,3 +107,7 @@ def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:
                 path=path,
                 postmortem=pm_id,
             )
+
+
+def _place(kind: str, summary: Summary, index: int) -> tuple[str, DataPath, str | None]:
+    return (summary.path, ("id",) if kind == "postmortem" else ("actions", index, "id"), summary.raw_id)

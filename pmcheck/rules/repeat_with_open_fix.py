@@ -94,7 +94,7 @@ def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:
     for pm in corpus.postmortems:
         started = local_date(pm.incident.started_at, tz)
         for link in pm.related_incidents:
-            earlier = corpus.by_id.get(link.id)
+            earlier = corpus.find(link.id)
             if link.relation != "recurrence" or earlier is None or earlier.id == pm.id:
                 continue
             # Teams link recurrences both ways; only the later incident can repeat the earlier.

@@ -67,11 +67,12 @@ READS = ("related_incidents", "contributing_factors", "action.addresses", "actio
 
 def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:
     # Whether an id exists is asked of every postmortem, whatever this rule may judge.
-    everything = corpus.complete
-    action_ids = {action.id for _, action in everything.actions() if "id" not in action.unknown}
+    # Every file's, loaded in full or not (``pmcheck.summary``).
+    pm_ids = {summary.id for summary in corpus.summaries if summary.id is not None}
+    action_ids = {action_id for summary in corpus.summaries for action_id in summary.action_ids}
     for pm in corpus.postmortems:
         for link in pm.related_incidents:
-            if link.id not in everything.by_id:
+            if link.id not in pm_ids:
                 yield Violation(
                     CODE,
                     link.at + ("id",),

@@ -52,7 +52,8 @@ from collections.abc import Iterator
 from pmcheck.context import Context, Corpus
 from pmcheck.dates import local_date
 from pmcheck.findings import Severity, Violation
-from pmcheck.model import Postmortem, zone
+from pmcheck.model import zone
+from pmcheck.summary import Summary
 
 CODE = "PM501"
 NAME = "unlinked-repeat-failure"
@@ -64,7 +65,7 @@ READS = ("workflow", "services", "failure_modes", "incident.started_at", "relate
 Key = tuple[tuple[str, str], str]
 
 
-def _keys(pm: Postmortem) -> set[Key]:
+def _keys(pm: Summary) -> set[Key]:
     places = {("service", s) for s in pm.services}
     if pm.workflow:
         places.add(("workflow", pm.workflow))
@@ -74,28 +75,30 @@ def _keys(pm: Postmortem) -> set[Key]:
 def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:
     tz = zone(ctx.policy.timezone)
     window = ctx.policy.repeat_window_days
-    pms = list(corpus.postmortems)
     start: dict[str, dt.date] = {}
     neighbours: dict[str, set[str]] = defaultdict(set)
-    buckets: dict[Key, list[Postmortem]] = defaultdict(list)
-    for pm in pms:
+    buckets: dict[Key, list[Summary]] = defaultdict(list)
+    # Every file's summary, loaded in full or not: a repeat is judged against the whole repository.
+    for pm in corpus.postmortem_summaries:
+        assert pm.id is not None and pm.started is not None
         # A duplicated id is PM005's finding; the first file keeps the id here.
         if pm.id in start:
             continue
-        start[pm.id] = local_date(pm.incident.started_at, tz)
-        for link in pm.related_incidents:
-            neighbours[pm.id].add(link.id)
-            neighbours[link.id].add(pm.id)
+        start[pm.id] = local_date(pm.started, tz)
+        for link in pm.links:
+            neighbours[pm.id].add(link)
+            neighbours[link].add(pm.id)
         for key in _keys(pm):
             buckets[key].append(pm)
 
-    reported: dict[tuple[str, str], tuple[Postmortem, Postmortem, Key]] = {}
+    reported: dict[tuple[str, str], tuple[Summary, Key]] = {}
     # Workflow keys first, so a pair found through both is named by its workflow.
     for key in sorted(buckets, key=lambda k: (k[0][0] != "workflow", k)):
-        bucket = sorted(buckets[key], key=lambda pm: (start[pm.id], pm.id))
+        bucket = sorted(buckets[key], key=lambda pm: (start[pm.id], pm.id))  # type: ignore[index]
         position = {pm.id: n for n, pm in enumerate(bucket)}
         for n in range(1, len(bucket)):
             newer, older = bucket[n], bucket[n - 1]
+            assert newer.id is not None and older.id is not None
             if (newer.id, older.id) in reported or (start[newer.id] - start[older.id]).days > window:
                 continue
             # Only the nearest earlier match is reported, and only when no earlier match in the
@@ -105,14 +108,14 @@ def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:
                 for other in neighbours[newer.id]
             )
             if not traced:
-                reported[(newer.id, older.id)] = (newer, older, key)
+                reported[(newer.id, older.id)] = (newer, key)
 
-    for (newer_id, older_id), (newer, _, key) in sorted(reported.items()):
+    for (newer_id, older_id), (newer, key) in sorted(reported.items()):
         (kind, place), mode = key
         days = (start[newer_id] - start[older_id]).days
         yield Violation(
             CODE,
-            ("related_incidents",) if "related_incidents" in newer.raw else (),
+            ("related_incidents",) if newer.has_links_key else (),
             f"postmortem {newer_id} repeats {older_id} ({kind} {place}, failure mode {mode}, "
             f"{days} days apart) and neither links the other",
             hint=f"add `{{id: {older_id}, relation: recurrence}}` (or `related`) to `related_incidents`",
