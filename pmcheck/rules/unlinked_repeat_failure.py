@@ -78,6 +78,10 @@ def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:
     start: dict[str, dt.date] = {}
     neighbours: dict[str, set[str]] = defaultdict(set)
     buckets: dict[Key, list[Summary]] = defaultdict(list)
+    # Only a file loaded in full can be reported on (a check of one file reads the others'
+    # summaries): only the buckets that hold one are ordered and walked.
+    loaded = {document.path for document in corpus.documents}
+    wanted: set[Key] = set()
     # Every file's summary, loaded in full or not: a repeat is judged against the whole repository.
     for pm in corpus.postmortem_summaries:
         assert pm.id is not None and pm.started is not None
@@ -88,12 +92,15 @@ def check(corpus: Corpus, ctx: Context) -> Iterator[Violation]:
         for link in pm.links:
             neighbours[pm.id].add(link)
             neighbours[link].add(pm.id)
-        for key in _keys(pm):
+        keys = _keys(pm)
+        for key in keys:
             buckets[key].append(pm)
+        if pm.path in loaded:
+            wanted |= keys
 
     reported: dict[tuple[str, str], tuple[Summary, Key]] = {}
     # Workflow keys first, so a pair found through both is named by its workflow.
-    for key in sorted(buckets, key=lambda k: (k[0][0] != "workflow", k)):
+    for key in sorted(wanted, key=lambda k: (k[0][0] != "workflow", k)):
         bucket = sorted(buckets[key], key=lambda pm: (start[pm.id], pm.id))  # type: ignore[index]
         position = {pm.id: n for n, pm in enumerate(bucket)}
         for n in range(1, len(bucket)):
