@@ -25,6 +25,7 @@ pre-commit mode check them as changed, and history says it cannot read them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import subprocess
@@ -449,18 +450,71 @@ def _essentials_by_piece(text: str, path: str, limits: Limits, pieces: dict[str,
             return None
     if not items:
         return None
-    # An item alone is one level less deep than within the file: keep the file's bound.
-    bound = replace(limits, max_depth=limits.max_depth - 1)
-    head = _load_piece(lines[ids[0]], path, bound, pieces)
+    head = _load_piece(lines[ids[0]], path, _shallower(limits, 1), pieces)
     if not isinstance(head, dict) or list(head) != ["id"]:
         return None
     actions = []
     for item in items:
-        loaded = _load_piece("".join(item), path, bound, pieces)
-        if not isinstance(loaded, list) or len(loaded) != 1:
+        action = _load_item(item, indent, path, limits, pieces)
+        if action is _UNLOADABLE:
             return None
-        actions.append(loaded[0])
+        actions.append(action)
     return {"id": head["id"], "actions": actions}
+
+
+# A plain key history can split an action at: letters, digits, "_" and "-", then ": " or the end.
+_SIMPLE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*:(?: |\r?\n|\Z)")
+
+
+def _load_item(item: list[str], indent: int, path: str, limits: Limits, pieces: dict[str, Any]) -> Any:
+    """One item of the actions block (its lines; its ``-`` at ``indent``), loaded.
+
+    A commit usually changes one key of one action (a due date, an owner and its record), so
+    an item that is a block mapping of plain keys is loaded key by key, each ``key: value``
+    text once (``pieces``): a block mapping split at its keys loads to the same members, and
+    the item's first key, after its ``- ``, is the same text with the dash turned into a space.
+    Any other shape is loaded as one item; ``_UNLOADABLE`` when that does not give exactly one.
+    """
+    members = _split_at_keys(item, indent + 2)
+    if members is not None:
+        action: dict[str, Any] = {}
+        for text in members:
+            member = _load_piece(text, path, _shallower(limits, 2), pieces)
+            if not isinstance(member, dict) or len(member) != 1:
+                break
+            action.update(member)
+        else:
+            return action
+    loaded = _load_piece("".join(item), path, _shallower(limits, 1), pieces)
+    return loaded[0] if isinstance(loaded, list) and len(loaded) == 1 else _UNLOADABLE
+
+
+def _split_at_keys(item: list[str], column: int) -> list[str] | None:
+    """The ``key: value`` texts of an item whose content is a block mapping at ``column`` with
+    plain keys only; None for anything else."""
+    first = item[0]
+    if first[column - 2 : column] != "- " or not _SIMPLE_KEY.match(first, column):
+        return None
+    members = [[" " * column + first[column:]]]
+    for line in item[1:]:
+        content = line.lstrip(" ")
+        if not content.strip():
+            members[-1].append(line)
+            continue
+        at = len(line) - len(content)
+        if at > column or (at == column and content[0] == "#"):
+            members[-1].append(line)
+        elif at == column and _SIMPLE_KEY.match(content):
+            members.append([line])
+        else:
+            return None
+    return ["".join(member) for member in members]
+
+
+@functools.lru_cache(maxsize=16)
+def _shallower(limits: Limits, levels: int) -> Limits:
+    """``limits`` for a piece that sits ``levels`` deeper in the file than it does alone."""
+    return replace(limits, max_depth=limits.max_depth - levels)
 
 
 def _load_piece(text: str, path: str, limits: Limits, pieces: dict[str, Any]) -> Any:

@@ -31,6 +31,7 @@ from pmcheck.errors import GitError
 from pmcheck.judgements import judge_handover, judge_move
 from pmcheck.loader import DEFAULT_LIMITS
 from pmcheck.policy import Policy
+from pmcheck.repository import collector_paused
 
 if TYPE_CHECKING:
     from pmcheck.git import Commit, Parsed
@@ -91,7 +92,9 @@ def load_history(
     if reader is None:
         return None
     store = open_summaries(root, fingerprint(git.SUMMARY_FORMAT, DEFAULT_LIMITS)) if use_cache else None
-    with reader, _published(store):
+    # The summaries and the walk build many long-lived containers and no cycles (see
+    # collector_paused).
+    with reader, _published(store), collector_paused():
         try:
             if reader.shallow:
                 return History(shallow=True)

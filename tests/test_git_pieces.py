@@ -68,6 +68,18 @@ VARIANTS = [
     ("an id over two lines", "id: PM-2026-001\n", "id: PM-2026-\n  001\n"),
     ("a list id", "id: PM-2026-001\n", "id: [a, b]\n"),
     ("a key after the items", "summary: text", "  also: 1\nsummary: text"),
+    ("an indentless list under a key", "      - {from: 2026-07-08", "    - {from: 2026-07-08"),
+    ("a complex key", "    owner: femi.ade\n", "    ? owner\n    : femi.ade\n"),
+    ("a quoted key", "    owner: femi.ade\n", "    'owner': femi.ade\n"),
+    ("a comment at the keys' column", "    owner: femi.ade\n", "    # handed over\n    owner: femi.ade\n"),
+    ("a continuation left of the keys", "    title: Add a canary stage\n", "    title: Add a\n   canary stage\n"),
+    ("spaces after the dash", "  - id: PM-2026-001-A1\n", "  -   id: PM-2026-001-A1\n"),
+    ("a block scalar holding key lines", "    title: Alert on p99\n", "    title: |\n      due: 2030-01-01\n\n      owner: x\n"),
+    ("a key without its space", "    owner: femi.ade\n", "    owner:femi.ade\n"),
+    ("a value on the next line", "    owner: femi.ade\n", "    owner:\n      femi.ade\n"),
+    ("a key ending a line", "    owner: femi.ade\n", "    owner:\n"),
+    ("a sequence item first", "  - id: PM-2026-001-A2\n", "  - - x\n    - y\n  - id: PM-2026-001-A2\n"),
+    ("a mapping in a mapping", "    owner: femi.ade\n", "    owner:\n      name: femi.ade\n      team: search\n"),
     ("yaml 1.1 booleans and numbers", "    owner: femi.ade\n", "    owner: yes\n    effort: 0755\n    weight: 1.5e3\n"),
 ]
 
@@ -104,7 +116,8 @@ def test_the_ordinary_shape_takes_the_piece_path() -> None:
     pieces: dict[str, Any] = {}
     data = git._essentials_by_piece(ACTIONS, "p.yaml", DEFAULT_LIMITS, pieces)
     assert data is not None and [a["id"] for a in data["actions"]] == ["PM-2026-001-A1", "PM-2026-001-A2"]
-    assert len(pieces) == 3  # the id line and two items
+    # The id line, and each member of each action (five and four).
+    assert len(pieces) == 10 and "    owner: femi.ade\n" in pieces
 
 
 @pytest.mark.parametrize("levels", [57, 58, 59, 60, 61, 62])
@@ -113,9 +126,19 @@ def test_nesting_near_the_limit_loads_the_same(levels: int) -> None:
     assert pieced == whole
 
 
-def test_an_unchanged_action_is_parsed_once_across_versions() -> None:
+def test_only_the_changed_member_of_a_new_version_is_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded: list[str] = []
+    load_text = git.load_text
+
+    def loading(text: str, path: str, limits: Limits = DEFAULT_LIMITS) -> Any:
+        loaded.append(text)
+        return load_text(text, path, limits)
+
+    monkeypatch.setattr(git, "load_text", loading)
     parser = git.BlobParser()
     first = parser.parse("a" * 40, ACTIONS.encode(), "p.yaml", whole=False)
+    loaded.clear()
     second = parser.parse("b" * 40, ACTIONS.replace("due: 2026-07-15", "due: 2026-07-22").encode(), "p.yaml", whole=False)
-    assert first.actions["PM-2026-001-A2"] is second.actions["PM-2026-001-A2"]
+    assert loaded == ["    due: 2026-07-22\n"]
+    assert first.actions["PM-2026-001-A2"] == second.actions["PM-2026-001-A2"]
     assert first.actions["PM-2026-001-A1"]["due"] == "2026-07-15" and second.actions["PM-2026-001-A1"]["due"] == "2026-07-22"
