@@ -511,9 +511,13 @@ def _encode_spans(spans: Spans) -> list[Any]:
     ]
 
 
+# ASCII escapes keep every byte of an entry printable and free of raw newlines. Loaded YAML has
+# no cycles (and a depth limit), so the encoder need not look for them.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True, check_circular=False)
+
+
 def _dumps(value: Any) -> bytes:
-    # ASCII escapes keep every byte of an entry printable and free of raw newlines.
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+    return _ENCODER.encode(value).encode("ascii")
 
 
 def _decode(main_text: bytes, span_text: bytes, path: str) -> Entry:

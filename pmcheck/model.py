@@ -330,7 +330,9 @@ def _shared(value: Any) -> Any:
 
 def _text(record: dict[str, Any], key: str) -> str | None:
     value = record.get(key)
-    return _shared(value) if isinstance(value, str) else None
+    if type(value) is str:  # _shared inlined: this runs for every field of every record
+        return intern(value) if len(value) <= _SHARED_TEXT else value
+    return value if isinstance(value, str) else None
 
 
 def _items(record: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
