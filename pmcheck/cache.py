@@ -109,6 +109,7 @@ class Cache:
         # still wanted, so it never compacts.
         self.partial = False
         self._last_name: tuple[bytes, str] | None = None
+        self.index_name = INDEX_NAME
 
     def get(self, content: bytes, path: str) -> Entry | None:
         """The entry for a file of these bytes (reported as ``path``), or None."""
@@ -231,12 +232,12 @@ class Cache:
     def read_index(self) -> dict[str, IndexRecord]:
         """The index of the last run under this fingerprint (path -> record); empty when there is
         none, or when it is damaged, forged or another fingerprint's."""
-        raw = _read_entry(self._folder / INDEX_NAME)
+        raw = _read_entry(self._folder / self.index_name)
         if raw is None:
             return {}
         try:
             head, mac, body = raw.split(b"\n", 2)
-            if head != INDEX_FORMAT or not hmac.compare_digest(mac, self._sign(INDEX_NAME, body)):
+            if head != INDEX_FORMAT or not hmac.compare_digest(mac, self._sign(self.index_name, body)):
                 return {}
             stored = json.loads(body)
             if stored["fingerprint"] != self._fingerprint.decode():
@@ -266,8 +267,8 @@ class Cache:
             handle, temporary = tempfile.mkstemp(dir=self._folder, prefix=".tmp-")
             try:
                 with os.fdopen(handle, "wb") as out:
-                    out.write(INDEX_FORMAT + b"\n" + self._sign(INDEX_NAME, body) + b"\n" + body)
-                os.replace(temporary, self._folder / INDEX_NAME)
+                    out.write(INDEX_FORMAT + b"\n" + self._sign(self.index_name, body) + b"\n" + body)
+                os.replace(temporary, self._folder / self.index_name)
             except BaseException:
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
@@ -350,7 +351,13 @@ def open_cache(root: Path, fingerprint: str, kind: type[Cache] = Cache) -> Cache
         return None
     if key is None:
         return None
-    return kind(folder, fingerprint, key)
+    cache = kind(folder, fingerprint, key)
+    if configured:
+        # A folder shared by several repositories (PMCHECK_CACHE_DIR) keeps an index for each:
+        # their paths are relative to different roots.
+        where = os.path.realpath(root).encode("utf-8", "surrogateescape")
+        cache.index_name = f"index-{hashlib.blake2b(where, digest_size=8).hexdigest()}.pmc"
+    return cache
 
 
 def fingerprint(*parts: object) -> str:

@@ -331,3 +331,18 @@ def test_pre_commit_mode_reads_a_staged_change_in_a_file_not_given(tmp_path: Pat
     for file in files[:6]:
         given = (str(file),)
         assert outputs(root, paths=given) == outputs(root, use_cache=False, paths=given), file.name
+
+
+def test_repositories_sharing_a_cache_folder_keep_an_index_each(tmp_path: Path, loads: Loads, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(cache_module.ENV_FOLDER, str(tmp_path / "shared"))
+    one = _copy(SAMPLE, tmp_path / "one")
+    two = _copy(TESTS / "partial" / "fixed", tmp_path / "two")
+    outputs(one)
+    outputs(two)
+    assert len(list((tmp_path / "shared").glob("index-*.pmc"))) == 2
+    for root in (one, two):
+        given = (str(_postmortem_files(root)[0]),)
+        expected = outputs(root, use_cache=False, paths=given)
+        loads.reset()
+        assert outputs(root, paths=given) == expected
+        assert len(loads.paths) < len(_postmortem_files(root)) / 2
