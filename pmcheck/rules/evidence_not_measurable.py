@@ -71,9 +71,18 @@ READS = ("action.evidence",)
 METRIC_KEYS = ("query", "threshold", "window", "observed")
 
 
+# The usual link, which urlsplit would accept with a host: checked without it (a repository has
+# tens of thousands of links). Anything else (a port, user info, non-ASCII) goes through urlsplit.
+_PLAIN_URL = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(?:[/?#][!-~]*)?\Z")
+
+
 def well_formed_url(url: str | None) -> bool:
     """An http(s) URL with a host and no whitespace."""
-    if not url or re.search(r"\s", url):
+    if not url:
+        return False
+    if _PLAIN_URL.match(url):
+        return True
+    if re.search(r"\s", url):
         return False
     try:
         parts = urlsplit(url)

@@ -3,6 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pmcheck.findings import Finding
 from pmcheck.rules.evidence_not_measurable import missing_metric_keys, well_formed_url
@@ -95,3 +97,34 @@ def test_missing_metric_keys() -> None:
 def test_an_empty_metric_is_named_as_incomplete(run: RunCheck) -> None:
     found = pm303(run(action("      - {type: metric, metric: {}}")))
     assert found[0].message.endswith("its metric lacks query, threshold, window, observed")
+
+
+def _by_urlsplit(url: str | None) -> bool:
+    """The definition: what urlsplit makes of it."""
+    import re
+    from urllib.parse import urlsplit
+
+    if not url or re.search(r"\s", url):
+        return False
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(host)
+
+
+_URL_CHARS = "hHtTpPsS:/.-aZ09[]@?#% \t\né:_~\u3000"
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet=_URL_CHARS, max_size=30)
+    | st.builds(
+        lambda scheme, rest: scheme + rest,
+        st.sampled_from(["http://", "https://", "HTTP://", "hTTps://", "ftp://", "http:/"]),
+        st.text(alphabet=_URL_CHARS, max_size=25),
+    )
+)
+def test_the_plain_link_shortcut_agrees_with_urlsplit(url: str) -> None:
+    assert well_formed_url(url) == _by_urlsplit(url)
