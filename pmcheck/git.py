@@ -419,10 +419,12 @@ def _essentials_by_piece(text: str, path: str, limits: Limits, pieces: dict[str,
     None, and the caller loads the ``_essentials`` text as before.
     """
     lines = text.splitlines(keepends=True)
-    if any(not line.endswith("\n") for line in lines[:-1]):
-        return None
-    starts = [n for n, line in enumerate(lines) if line.startswith("actions:")]
-    ids = [n for n, line in enumerate(lines) if line.startswith("id:")]
+    if len(lines) != text.count("\n") + (not text.endswith("\n")):
+        return None  # a line break other than "\n" (a lone "\r", a form feed, U+2028...)
+    starts: list[int] = []
+    ids: list[int] = []
+    for match in _ID_OR_ACTIONS.finditer(text):
+        (ids if match.group(1) == "id" else starts).append(text.count("\n", 0, match.start()))
     if len(starts) != 1 or len(ids) != 1 or lines[starts[0]].rstrip() != "actions:":
         return None
     items: list[list[str]] = []
@@ -450,23 +452,28 @@ def _essentials_by_piece(text: str, path: str, limits: Limits, pieces: dict[str,
             return None
     if not items:
         return None
-    head = _load_piece(lines[ids[0]], path, _shallower(limits, 1), pieces)
+    # A piece alone is less deep than within the file: keep the file's bound.
+    item_bound, member_bound = _shallower(limits, 1), _shallower(limits, 2)
+    head = _load_piece(lines[ids[0]], path, item_bound, pieces)
     if not isinstance(head, dict) or list(head) != ["id"]:
         return None
     actions = []
     for item in items:
-        action = _load_item(item, indent, path, limits, pieces)
+        action = _load_item(item, indent, path, item_bound, member_bound, pieces)
         if action is _UNLOADABLE:
             return None
         actions.append(action)
     return {"id": head["id"], "actions": actions}
 
 
+_ID_OR_ACTIONS = re.compile(r"^(id|actions):", re.MULTILINE)
 # A plain key history can split an action at: letters, digits, "_" and "-", then ": " or the end.
 _SIMPLE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*:(?: |\r?\n|\Z)")
 
 
-def _load_item(item: list[str], indent: int, path: str, limits: Limits, pieces: dict[str, Any]) -> Any:
+def _load_item(
+    item: list[str], indent: int, path: str, item_bound: Limits, member_bound: Limits, pieces: dict[str, Any]
+) -> Any:
     """One item of the actions block (its lines; its ``-`` at ``indent``), loaded.
 
     A commit usually changes one key of one action (a due date, an owner and its record), so
@@ -479,13 +486,13 @@ def _load_item(item: list[str], indent: int, path: str, limits: Limits, pieces: 
     if members is not None:
         action: dict[str, Any] = {}
         for text in members:
-            member = _load_piece(text, path, _shallower(limits, 2), pieces)
+            member = _load_piece(text, path, member_bound, pieces)
             if not isinstance(member, dict) or len(member) != 1:
                 break
             action.update(member)
         else:
             return action
-    loaded = _load_piece("".join(item), path, _shallower(limits, 1), pieces)
+    loaded = _load_piece("".join(item), path, item_bound, pieces)
     return loaded[0] if isinstance(loaded, list) and len(loaded) == 1 else _UNLOADABLE
 
 
