@@ -126,6 +126,10 @@ class Corpus:
     shown: Callable[[Postmortem], Postmortem | None] | None = None
     # Whether the view shows the postmortem a summary describes (``reads.shows``).
     shows: Callable[[Summary], bool] | None = None
+    # Built when first asked for.
+    _paths_by_id: dict[str, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
+    _paths: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _documents_by_path: dict[str, Document] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def complete(self) -> Corpus:
@@ -197,6 +201,4 @@ class Corpus:
         return found
 
     def __post_init__(self) -> None:
-        self._paths_by_id: dict[str, list[str]] | None = None
-        self._paths: frozenset[str] | None = None
-        self._documents_by_path: dict[str, Document] = {d.path: d for d in self.documents}
+        self._documents_by_path = {d.path: d for d in self.documents}

@@ -108,24 +108,6 @@ def collect_git_facts(root: Path, options: CheckOptions, corpus: Corpus) -> GitF
     return git.staged_against_head(root, current)
 
 
-class _CurrentData(Mapping[str, Any]):
-    """Each file's plain data (None when it did not load), read only for the files git asks
-    about: the documents hold their data packed."""
-
-    def __init__(self, corpus: Corpus) -> None:
-        self._documents = {d.path: d for d in corpus.documents}
-
-    def __getitem__(self, path: str) -> Any:
-        document = self._documents[path]
-        return document.data if document.loaded.ok else None
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._documents)
-
-    def __len__(self) -> int:
-        return len(self._documents)
-
-
 @collector_paused()
 def run_check(options: CheckOptions) -> Result:
     """Run ``pmcheck check`` and return its result (raises PmcheckError for exit-2 problems)."""
