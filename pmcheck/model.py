@@ -44,10 +44,13 @@ def parse_date(value: Any) -> dt.date | None:
     if not MIN_YEAR <= day.year <= MAX_YEAR:
         return None
     # A repository repeats the same few hundred days: every record holds the one object.
+    if len(_DAYS) >= _MEMO_LIMIT:
+        _DAYS.clear()  # a long-lived process checking many repositories
     return _DAYS.setdefault(value, day)
 
 
 _DAYS: dict[str, dt.date] = {}
+_MEMO_LIMIT = 1 << 16
 
 
 def parse_timestamp(value: Any) -> dt.datetime | None:
@@ -299,8 +302,9 @@ class Origin:
         if self._data is not None:
             return self._data
         global _LAST_READ
-        if _LAST_READ is not None and _LAST_READ[0] is self:
-            return _LAST_READ[1]  # a rule reading each action of one postmortem reads it once
+        last = _LAST_READ  # read once: another thread may replace it meanwhile
+        if last is not None and last[0] is self:
+            return last[1]  # a rule reading each action of one postmortem reads it once
         assert self._source is not None
         data, _, _ = _split_unknown(self._source.data, self._invalid)
         _LAST_READ = (self, data)
@@ -321,6 +325,8 @@ def _frozen(names: set[str]) -> frozenset[str]:
 
 def _path(path: DataPath) -> DataPath:
     """One tuple per data path for the whole repository: every postmortem has ``actions/0``."""
+    if len(_PATHS) >= _MEMO_LIMIT:
+        _PATHS.clear()
     return _PATHS.setdefault(path, path)
 
 
