@@ -92,6 +92,9 @@ def load_history(
     if reader is None:
         return None
     store = open_summaries(root, fingerprint(git.SUMMARY_FORMAT, DEFAULT_LIMITS)) if use_cache else None
+    if store is not None and since is not None:
+        # A walk since a date reads few of the kept summaries; the rest are still wanted.
+        store.partial = True
     # The summaries and the walk build many long-lived containers and no cycles (see
     # collector_paused).
     with reader, _published(store), collector_paused():

@@ -395,3 +395,15 @@ def test_the_commit_signature_really_is_checked(story: GitRepo, capsys: pytest.C
     _swap_blobs(story.path, user_key())
     swapped = history(capsys, story.path)
     assert swapped != expected and "2026-07-22 -> 2026-07-15" in swapped
+
+
+def test_a_walk_since_a_date_keeps_the_summaries_it_did_not_read(
+    story: GitRepo, capsys: pytest.CaptureFixture[str], reads: Reads, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Compacting as a large repository would: a run that used few of the packs' entries keeps those.
+    monkeypatch.setattr(cache_module, "COMPACT_SLACK_BYTES", 0)
+    history(capsys, story.path)
+    history(capsys, story.path, "--since", "2026-06-14")
+    reads.fetched, reads.parsed = [], 0
+    history(capsys, story.path)
+    assert reads.fetched == [] and reads.parsed == 0
