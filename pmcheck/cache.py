@@ -137,10 +137,12 @@ class Cache:
             main, span_text = _encode(entry)
         except (ValueError, TypeError, RecursionError):
             return  # not plain data (cannot happen for loaded YAML): leave it uncached
-        name = self._name(content)
+        self._keep(self._name(content), main + b"\n" + span_text)
+
+    def _keep(self, name: str, body: bytes) -> None:
+        """Write the entry ``name`` to this run's new pack (once), signed."""
         if name in self._fresh:
             return
-        body = main + b"\n" + span_text
         record = _record(name, self._sign(name, body), body)
         try:
             if self._pending is None:
@@ -597,21 +599,7 @@ class SummaryCache(Cache):
             body = _dumps(value)
         except (ValueError, TypeError, RecursionError):
             return
-        name = self._name(key.encode())
-        if name in self._fresh:
-            return
-        record = _record(name, self._sign(name, body), body)
-        try:
-            if self._pending is None:
-                handle, temporary = tempfile.mkstemp(dir=self._folder, prefix=".tmp-")
-                self._pending = (os.fdopen(handle, "wb"), temporary)
-                self._pending[0].write(FORMAT + b"\n")
-            self._pending[0].write(record)
-        except OSError:
-            self._discard()
-            return
-        self._fresh.add(name)
-        self._fresh_bytes += len(record)
+        self._keep(self._name(key.encode()), body)
 
 
 def open_summaries(root: Path, fingerprint: str) -> SummaryCache | None:

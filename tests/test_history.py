@@ -40,8 +40,7 @@ def pmcheck(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
     return (code if isinstance(code, int) else 0), out, err
 
 
-@pytest.fixture
-def story(tmp_path: Path) -> GitRepo:
+def build_story(tmp_path: Path) -> GitRepo:
     """Five commits: add, silent slip, recorded slip, recorded hand-over, rename with a slip."""
     repo = GitRepo.init(
         tmp_path / "repo",
@@ -66,6 +65,11 @@ def story(tmp_path: Path) -> GitRepo:
     repo.replace(RENAMED, "due: 2026-07-22", "due: 2026-07-29")
     repo.commit("File under 2026 and slip A1 again", date="2026-06-12T08:00:00+00:00", author=BO)
     return repo
+
+
+@pytest.fixture
+def story(tmp_path: Path) -> GitRepo:
+    return build_story(tmp_path)
 
 
 def test_history_lists_every_change_in_order(story: GitRepo) -> None:

@@ -23,10 +23,8 @@ from pmcheck.cache import FOLDER
 from pmcheck.cli import main
 from pmcheck.loader import Limits
 from tests.gitrepo import GitRepo, git_env
-from tests.test_pr_mode import BASE, DATA, OVERDUE, PM
+from tests.test_history import RENAMED, build_story
 
-BO = ("Bo Chen", "bo.chen@example.com")
-RENAMED = "postmortems/2026/PM-2026-001.yaml"
 # The story's dates that a forged summary would move.
 FORGED_DUE = "2031-01-01"
 
@@ -43,29 +41,9 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def story(tmp_path: Path) -> GitRepo:
-    """Slips recorded and not, a recorded hand-over, a rename with a slip, a broken version."""
-    repo = GitRepo.init(
-        tmp_path / "repo",
-        {"pmcheck.yaml": "{}\n", "people.yaml": (DATA / "people.yaml").read_text(), PM: BASE + OVERDUE},
-    )
-    repo.commit("Add PM-2026-001", date="2026-06-02T10:00:00+00:00")
-    repo.replace(PM, "due: 2026-07-15", "due: 2026-07-22")
-    repo.commit("Slip A1 quietly", date="2026-06-05T09:30:00+00:00", author=BO)
-    repo.replace(PM, "due: 2026-06-10", "due: 2026-06-24")
-    (repo.path / PM).write_text(
-        repo.read(PM)
-        + "    deadline_changes:\n"
-        "      - {from: 2026-06-10, to: 2026-06-24, at: 2026-06-08, reason: index rebuild slipped, approved_by: dana.kim}\n"
-    )
-    repo.commit("Extend A2 with sponsor approval", date="2026-06-08T16:00:00+02:00")
-    repo.replace(PM, "owner: bo.chen\n", "owner: femi.ade\n")
-    (repo.path / PM).write_text(
-        repo.read(PM) + "    owner_changes:\n      - {from: bo.chen, to: femi.ade, at: 2026-06-09, reason: bo.chen is on leave}\n"
-    )
-    repo.commit("Hand A2 to Femi", date="2026-06-09T11:00:00+00:00")
-    repo.move(PM, RENAMED)
-    repo.replace(RENAMED, "due: 2026-07-22", "due: 2026-07-29")
-    repo.commit("File under 2026 and slip A1 again", date="2026-06-12T08:00:00+00:00", author=BO)
+    """test_history's story (slips recorded and not, a recorded hand-over, a rename with a
+    slip), then a broken version."""
+    repo = build_story(tmp_path)
     (repo.path / "postmortems" / "broken.yaml").write_text("actions: [&a {id: x}, *a]\n")
     repo.commit("Add a broken file", date="2026-06-13T08:00:00+00:00")
     (repo.path / "postmortems" / "broken.yaml").write_text("actions: [{id: x, due: 2026-07-01}]\n")
