@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -98,6 +99,8 @@ def collect_git_facts(root: Path, options: CheckOptions, corpus: Corpus) -> GitF
     """
     if options.changed_since is None and not options.paths:
         return None
+    if options.changed_since is None and _outside_any_git_repository(root):
+        return None  # pre-commit mode needs a work tree: spare importing GitPython
     from pmcheck import git  # GitPython is imported by that module only
 
     # Every postmortem, not just the files given: an action moved from a file this invocation
@@ -106,6 +109,31 @@ def collect_git_facts(root: Path, options: CheckOptions, corpus: Corpus) -> GitF
     if options.changed_since is not None:
         return git.changed_since(root, options.changed_since, current)
     return git.staged_against_head(root, current)
+
+
+# Variables that change where git (and GitPython) look for a repository.
+_GIT_LOCATION_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_CEILING_DIRECTORIES", "GIT_DISCOVERY_ACROSS_FILESYSTEM")
+
+
+def _outside_any_git_repository(root: Path) -> bool:
+    """True only when no git repository can hold ``root``: neither it nor any folder above it
+    has a ``.git`` or a ``HEAD`` (what a repository folder, bare or not, always has), and no
+    variable moves the search. When in doubt False: git itself decides."""
+    if any(name in os.environ for name in _GIT_LOCATION_VARIABLES):
+        return False
+    given = os.path.abspath(root)
+    if "$" in given or "~" in given:
+        return False  # GitPython expands these
+    for start in {given, os.path.realpath(given)}:
+        folder = start
+        while True:
+            if os.path.lexists(os.path.join(folder, ".git")) or os.path.lexists(os.path.join(folder, "HEAD")):
+                return False
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                break
+            folder = parent
+    return True
 
 
 @collector_paused()

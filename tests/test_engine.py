@@ -202,3 +202,29 @@ def test_a_full_check_of_the_same_tree_reports_every_file(pull_request: GitRepo)
     result = run_check(CheckOptions(repo=str(pull_request.path), as_of=AS_OF))
     assert sorted(f.path for f in result.findings) == ["postmortems/PM-2026-002.yaml", "postmortems/PM-2026-004.yaml"]
     assert result.changed_paths is None
+
+
+def test_a_folder_under_a_git_repository_or_a_git_variable_is_never_taken_for_outside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmcheck.engine import _GIT_LOCATION_VARIABLES, _outside_any_git_repository
+
+    for name in _GIT_LOCATION_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    work = tmp_path / "work"
+    (work / "deep" / "er").mkdir(parents=True)
+    above = [tmp_path, *tmp_path.parents]
+    if any((folder / ".git").exists() or (folder / "HEAD").exists() for folder in above):
+        pytest.skip("the test folder is itself inside a git repository")
+    assert _outside_any_git_repository(work / "deep" / "er")
+    monkeypatch.setenv("GIT_DIR", str(tmp_path))
+    assert not _outside_any_git_repository(work / "deep" / "er")
+    monkeypatch.delenv("GIT_DIR")
+    (work / "HEAD").write_text("ref: refs/heads/main\n")  # a bare repository's folder
+    assert not _outside_any_git_repository(work / "deep" / "er")
+    (work / "HEAD").unlink()
+    (work / "deep" / ".git").write_text("gitdir: elsewhere\n")  # a linked work tree
+    assert not _outside_any_git_repository(work / "deep" / "er")
+    (work / "deep" / ".git").unlink()
+    (work / "deep" / "er" / "link").symlink_to(work / "deep")
+    assert _outside_any_git_repository(work / "deep" / "er" / "link")
