@@ -24,15 +24,10 @@ from pmcheck import cache as cache_module
 from pmcheck import repository
 from pmcheck.cache import FOLDER, INDEX_NAME
 from tests.gitrepo import GitRepo
-from tests.test_cache import AS_OF, HOSTILE, SAMPLE, TESTS, outputs, postmortem
+from tests.test_cache import HOSTILE, SAMPLE, TESTS, outputs, postmortem
+from tests.test_cache import own_key as own_key  # each test its own signing key and cache folder
 
 ROOT = TESTS.parent
-
-
-@pytest.fixture(autouse=True)
-def own_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
-    monkeypatch.delenv(cache_module.ENV_FOLDER, raising=False)
 
 
 class Loads:
