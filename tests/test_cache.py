@@ -7,8 +7,6 @@ Every test gets its own signing key (``XDG_CACHE_HOME``) and uses the repository
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import os
 import shutil
 import stat
@@ -229,7 +227,7 @@ def _clean_result_forged(root: Path, key: bytes) -> None:
 
     def forge(name: str, mac: bytes, body: bytes) -> tuple[str, bytes, bytes]:
         body = body.replace(b'"schema":[{', b'"schema":[],"x":[{').replace(b'"id":"PM-', b'"id":"FORGED-PM-')
-        return name, hmac.new(key, name.encode() + b"\0" + body, hashlib.blake2b).hexdigest().encode(), body
+        return name, cache_module.sign(key, name, body), body
 
     for pack in entries(root):
         rewrite_records(pack, forge)

@@ -8,8 +8,6 @@ is ignored.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import os
 import shutil
@@ -209,7 +207,7 @@ def _age(index: Path) -> None:
     stored = json.loads(body)
     stored["written"] += 60 * 10**9
     body = json.dumps(stored, separators=(",", ":")).encode()
-    mac = hmac.new(key, INDEX_NAME.encode() + b"\0" + body, hashlib.blake2b).hexdigest().encode()
+    mac = cache_module.sign(key, INDEX_NAME, body)
     index.write_bytes(head + b"\n" + mac + b"\n" + body)
 
 
@@ -237,14 +235,14 @@ def _damage(index: Path, how: str) -> None:
     elif how == "forged":
         # A pull request's own index, signed with a key that is not the user's.
         head, _, body = raw.split(b"\n", 2)
-        mac = hmac.new(b"x" * 32, INDEX_NAME.encode() + b"\0" + body, hashlib.blake2b).hexdigest().encode()
+        mac = cache_module.sign(b"x" * 32, INDEX_NAME, body)
         index.write_bytes(head + b"\n" + mac + b"\n" + body)
     elif how == "foreign-format":
         index.write_bytes(raw.replace(cache_module.INDEX_FORMAT, b"pmcheck-index 0", 1))
     elif how == "not-json":
         key = (Path(os.environ["XDG_CACHE_HOME"]) / "pmcheck" / "key").read_bytes()
         body = b"[1, 2"
-        mac = hmac.new(key, INDEX_NAME.encode() + b"\0" + body, hashlib.blake2b).hexdigest().encode()
+        mac = cache_module.sign(key, INDEX_NAME, body)
         index.write_bytes(cache_module.INDEX_FORMAT + b"\n" + mac + b"\n" + body)
 
 
@@ -281,7 +279,7 @@ def test_a_forged_summary_cannot_hide_a_duplicate(tmp_path: Path) -> None:
     stored["files"][rel][0] = list(cache_module.stat_signature(files[1].stat()))
     stored["written"] += 60 * 10**9
     body = json.dumps(stored).encode()
-    mac = hmac.new(b"k" * 32, INDEX_NAME.encode() + b"\0" + body, hashlib.blake2b).hexdigest().encode()
+    mac = cache_module.sign(b"k" * 32, INDEX_NAME, body)
     index.write_bytes(head + b"\n" + mac + b"\n" + body)
     assert '"code": "PM005"' in outputs(root, paths=(str(files[0]),))["json"]
 

@@ -6,8 +6,6 @@ Every test gets its own signing key and uses the repository's own ``.pmcheck_cac
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import os
 import subprocess
@@ -98,7 +96,7 @@ def rewrite_records(root: Path, change: Callable[[str, bytes, bytes], tuple[str,
 
 
 def signed(key: bytes, name: str, body: bytes) -> bytes:
-    return hmac.new(key, name.encode() + b"\0" + body, hashlib.blake2b).hexdigest().encode()
+    return cache_module.sign(key, name, body)
 
 
 def user_key() -> bytes:
