@@ -142,13 +142,14 @@ def load_repository(
     cache = open_cache(root, fingerprint(policy.raw, roster, schema, limits)) if use_cache else None
     loader = _Loader(root, limits, validator, zone(policy.timezone))
     started = time.time_ns()
-    # A few reported files are parsed directly: cheaper than reading every pack for their entries.
     files = list(files)
     if full is not None and not set(files) - set(full):
         full = None  # every file is reported on
     targets_cache = cache
     if cache is not None and full is not None:
         cache.partial = True
+        # A few reported files are parsed directly: cheaper than reading every pack for their
+        # entries.
         if len(full) <= FEW_FILES:
             targets_cache = None
     index = cache.read_index() if cache is not None else {}
@@ -180,18 +181,23 @@ def load_repository(
     corpus = Corpus(documents, given_summaries=summaries)
     if full is not None and len(documents) < len(summaries):
         corpus.load = loader.document
-        # Waivers act on their postmortem's id: every file sharing a reported file's id is read.
-        ids = {d.postmortem.id for d in documents if d.postmortem is not None}
-        loaded = {d.path for d in documents}
-        for summary in summaries:
-            if summary.id in ids and summary.path not in loaded:
-                documents.append(corpus.document(summary.path))
-        documents.sort(key=lambda d: d.path)
+        _load_namesakes(corpus)
     for pm in corpus.postmortems:
         corpus.by_id.setdefault(pm.id, pm)
     if cache is not None and (stale or records.keys() != index.keys()):
         cache.write_index(records, started)
     return Repository(root, policy, roster, corpus, issues)
+
+
+def _load_namesakes(corpus: Corpus) -> None:
+    """Load in full every file sharing the id of a file loaded in full: waivers act on their
+    postmortem's id, so a namesake's waivers can waive a reported file's findings."""
+    ids = {d.postmortem.id for d in corpus.documents if d.postmortem is not None}
+    loaded = {d.path for d in corpus.documents}
+    for summary in corpus.summaries:
+        if summary.id in ids and summary.path not in loaded:
+            corpus.documents.append(corpus.document(summary.path))
+    corpus.documents.sort(key=lambda d: d.path)
 
 
 def _stat(root: Path, rel: str) -> tuple[int, ...] | None:

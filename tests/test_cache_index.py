@@ -339,3 +339,29 @@ def test_repositories_sharing_a_cache_folder_keep_an_index_each(tmp_path: Path, 
         loads.reset()
         assert outputs(root, paths=given) == expected
         assert len(loads.paths) < len(_postmortem_files(root)) / 2
+
+
+def test_a_namesakes_waiver_still_waives_a_reported_files_finding(tmp_path: Path) -> None:
+    """Waivers act on their postmortem's id: a second file with the reported file's id (PM005
+    as it is) can waive its findings, so that file is read in full, not from the index."""
+    root = tmp_path / "repo"
+    (root / "postmortems").mkdir(parents=True)
+    (root / "pmcheck.yaml").write_text("timezone: UTC\n")
+    (root / "people.yaml").write_text((TESTS / "data" / "people.yaml").read_text())
+    for n in range(1, 4):
+        (root / "postmortems" / f"PM-2026-{n:03d}.yaml").write_text(postmortem(n))
+    reported = root / "postmortems" / "PM-2026-002.yaml"
+    # An action without an owner: PM101.
+    reported.write_text(reported.read_text().replace("    owner: alice.ng\n", "", 1))
+    given = (str(reported),)
+    found = json.loads(outputs(root, use_cache=False, paths=given)["json"])["findings"]
+    code = next(f["code"] for f in found if f["code"] == "PM101")
+    waiver = (
+        f"waivers:\n  - rule: {code}\n    reason: the namesake waives it\n"
+        "    approved_by: carol.wu\n    expires: 2026-06-30\n"
+    )
+    (root / "postmortems" / "PM-2026-009.yaml").write_text(waiver + postmortem(9, pm_id="PM-2026-002"))
+    outputs(root)
+    warm = outputs(root, paths=given)
+    assert warm == outputs(root, use_cache=False, paths=given)
+    assert f'"code": "{code}"' not in warm["json"]
