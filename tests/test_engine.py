@@ -12,6 +12,7 @@ from pmcheck.engine import CheckOptions, Result, as_of_date, run_check
 from pmcheck.errors import UsageError
 from pmcheck.policy import load_policy
 from tests.gitrepo import GitRepo, git_env
+from tests.trustrepo import make_repo
 
 TESTS = Path(__file__).resolve().parent
 BASE = (TESTS / "rules" / "example_base.yaml").read_text()
@@ -28,17 +29,10 @@ def postmortem(number: int, ownerless: bool = False) -> str:
     return text.replace(OWNER_LINE, "") if ownerless else text
 
 
-def make(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in {"pmcheck.yaml": "{}\n", "people.yaml": ROSTER, **files}.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    return root
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """Three postmortems: 001 healthy, 002 with an ownerless action (PM101), 003 not YAML."""
-    return make(
+    return make_repo(
         tmp_path / "repo",
         {
             "postmortems/PM-2026-001.yaml": postmortem(1),
@@ -87,14 +81,14 @@ def test_paths_narrow_what_is_reported_not_what_is_read(repo: Path) -> None:
 
 
 def test_a_folder_path_reports_the_postmortems_under_it(repo: Path) -> None:
-    make(repo, {"postmortems/2025/PM-2025-001.yaml": BASE.replace("PM-2026-001", "PM-2025-001").replace(OWNER_LINE, "")})
+    make_repo(repo, {"postmortems/2025/PM-2025-001.yaml": BASE.replace("PM-2026-001", "PM-2025-001").replace(OWNER_LINE, "")})
     found, result = check(repo, "postmortems/2025")
     assert found == [("postmortems/2025/PM-2025-001.yaml", "PM101")]
     assert result.files == 1
 
 
 def test_a_file_outside_the_globs_is_checked_when_given(repo: Path) -> None:
-    make(repo, {"drafts/PM-2026-009.yaml": postmortem(9, ownerless=True)})
+    make_repo(repo, {"drafts/PM-2026-009.yaml": postmortem(9, ownerless=True)})
     assert check(repo)[0] == check(repo, "postmortems")[0]
     found, _ = check(repo, "drafts/PM-2026-009.yaml")
     assert found == [("drafts/PM-2026-009.yaml", "PM101")]
@@ -106,7 +100,7 @@ def test_a_path_that_does_not_exist_is_a_usage_error(repo: Path) -> None:
 
 
 def test_an_empty_run_is_pm905_even_when_selection_excludes_it(tmp_path: Path) -> None:
-    root = make(tmp_path / "empty", {})
+    root = make_repo(tmp_path / "empty", {})
     selection = Selection(parse_codes(("PM1",)), parse_codes(("PM905",)))
     found, result = check(root, selection=selection)
     assert found == [(".", "PM905")]
@@ -137,7 +131,7 @@ def test_fail_on_sets_the_exit_code(repo: Path, fail_on: str, exit_code: int) ->
 
 def test_warnings_fail_only_from_fail_on_warning(tmp_path: Path) -> None:
     # Five days past due is a PM205 warning for a P2 action.
-    root = make(tmp_path / "repo", {"postmortems/PM-2026-001.yaml": postmortem(1)})
+    root = make_repo(tmp_path / "repo", {"postmortems/PM-2026-001.yaml": postmortem(1)})
     late = run_check(CheckOptions(repo=str(root), as_of=dt.date(2026, 7, 20)))
     assert [(f.code, f.severity.label) for f in late.findings] == [("PM205", "warning")]
     assert late.exit_code == 0
@@ -151,7 +145,7 @@ def test_a_missing_roster_is_a_note_not_a_finding(repo: Path) -> None:
 
 
 def test_as_of_defaults_to_today_in_the_policy_zone(tmp_path: Path) -> None:
-    root = make(tmp_path / "repo", {})
+    root = make_repo(tmp_path / "repo", {})
     policy = load_policy(root)
     assert as_of_date(policy, AS_OF) == AS_OF
     today = as_of_date(policy, None)
