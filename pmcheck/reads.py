@@ -111,17 +111,20 @@ def visible_corpus(corpus: Corpus, reads: Reads) -> Corpus:
     def shown(pm: Postmortem) -> Postmortem | None:
         return visible(pm, reads)
 
+    def summary_shown(summary: Summary) -> bool:
+        return shows(summary, reads)
+
     if not any(pm.unknown or any(a.unknown for a in pm.actions) for pm in corpus.postmortems):
-        documents = corpus.documents
-        view = Corpus(documents, dict(corpus.by_id), whole=corpus, shown=shown, shows=lambda summary: shows(summary, reads))
-        return view
+        # Every loaded postmortem is shown whole; files read from the index still go through
+        # ``shown`` and ``summary_shown``.
+        return Corpus(corpus.documents, dict(corpus.by_id), whole=corpus, shown=shown, shows=summary_shown)
     documents = [
         # replace keeps what the document knows of its raw ids (reading them again means
         # unpacking the data)
         dataclasses.replace(d, postmortem=visible(d.postmortem, reads) if d.postmortem is not None else None)
         for d in corpus.documents
     ]
-    view = Corpus(documents, whole=corpus, shown=shown, shows=lambda summary: shows(summary, reads))
+    view = Corpus(documents, whole=corpus, shown=shown, shows=summary_shown)
     for pm in view.postmortems:
         view.by_id.setdefault(pm.id, pm)
     return view
