@@ -365,3 +365,24 @@ def test_a_namesakes_waiver_still_waives_a_reported_files_finding(tmp_path: Path
     warm = outputs(root, paths=given)
     assert warm == outputs(root, use_cache=False, paths=given)
     assert f'"code": "{code}"' not in warm["json"]
+
+
+def test_a_symlinked_index_is_neither_read_nor_written_through(tmp_path: Path, loads: Loads) -> None:
+    """A pull request can commit ``.pmcheck_cache/index.pmc`` as a link to a file elsewhere."""
+    root = _copy(SAMPLE, tmp_path)
+    files = _postmortem_files(root)
+    outputs(root)
+    index = root / FOLDER / INDEX_NAME
+    victim = tmp_path / "victim"
+    victim.write_bytes(index.read_bytes())
+    index.unlink()
+    index.symlink_to(victim)
+    given = (str(files[0]),)
+    expected = outputs(root, use_cache=False, paths=given)
+    before = victim.read_bytes()
+    loads.reset()
+    assert outputs(root, paths=given) == expected
+    # A genuine index, but behind a link: not read (every file loaded), and the link replaced.
+    assert len(set(loads.paths)) == len(files)
+    assert victim.read_bytes() == before
+    assert not index.is_symlink() and index.read_bytes().startswith(cache_module.INDEX_FORMAT)
