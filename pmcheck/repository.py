@@ -161,7 +161,7 @@ def load_repository(
     issues: list[LoadIssue] = []
     with collector_paused(), _published(cache):
         for rel in files:
-            stat = _stat(root, rel)
+            stat = _stat(root, rel) if cache is not None else None
             if full is not None and cache is not None and rel not in full:
                 record = index.get(rel)
                 if record is not None and stat is not None and _still(record, stat, root, rel, limits, cache):
